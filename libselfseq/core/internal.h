@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Layouts and helpers shared by the core's source files; never installed.
+ */
+#ifndef SELFSEQ_CORE_INTERNAL_H
+#define SELFSEQ_CORE_INTERNAL_H
+
+#include "deps.h"
+
+/*
+ * Options/result structs: the caller's `sz` says how much of the struct it
+ * knows. A field beyond it reads as 0; a larger struct is accepted only if
+ * everything past what we know is zero (copy_struct_from_user's rule).
+ */
+int ss_opts_check(const void *opts, size_t known_sz);
+#define SS_OPTS_HAS(opts, field) \
+	((opts) && (opts)->sz >= offsetof(__typeof__(*(opts)), field) + sizeof((opts)->field))
+#define SS_OPTS_GET(opts, field, fallback) \
+	(SS_OPTS_HAS(opts, field) ? (opts)->field : (fallback))
+/* Copy a result struct out, only as far as the caller's sz. */
+int ss_out_copy(void *out, const void *full, size_t full_sz);
+
+void *ss_alloc(const struct selfseq_allocator *a, size_t size);
+void ss_free(const struct selfseq_allocator *a, void *ptr, size_t size);
+
+#define SS_ALIGN8(x) (((x) + 7) & ~(size_t)7)
+
+/*
+ * Pair database. Calls are mapped to dense ids; the cells form an
+ * id x id matrix (`cap` columns) with one word of k bits per cell,
+ * 1, 2 or 4 bytes wide depending on k. Two ids are reserved:
+ *  - SS_ID_UNSEEN: every call the database has never seen maps here; its
+ *    row and column stay empty, so its pairs always miss, without a branch;
+ *  - SS_ID_START: stands for "before the trace began"; its column is all
+ *    ones in every row, so a short history never counts as a miss.
+ */
+#define SS_ID_UNSEEN 0u
+#define SS_ID_START 1u
+#define SS_ID_FIRST 2u
+/* Raw value a window uses for "before the start"; no alphabet reaches it. */
+#define SS_CALL_START 0xffffu
+
+struct selfseq_db {
+	uint32_t window;
+	uint32_t k;		/* window - 1 */
+	uint32_t cw;		/* bytes per cell: 1, 2 or 4 */
+	uint32_t alphabet;
+	uint32_t n;		/* ids in use, including the two reserved */
+	uint32_t cap;		/* ids the matrix has room for */
+	uint32_t pairs;		/* triples held */
+	uint32_t fixed;		/* placed in caller memory: never grows or frees */
+	uint16_t *ids;		/* alphabet entries: call -> id (0 = unseen) */
+	uint16_t *calls;	/* cap entries: id -> call */
+	uint8_t *cells;		/* cap * cap * cw bytes */
+	size_t held;		/* bytes allocated for ids, calls and cells */
+	struct selfseq_allocator alloc;
+};
+
+static SS_ALWAYS_INLINE uint32_t ss_cell_get(const uint8_t *p, uint32_t cw)
+{
+	switch (cw) {
+	case 1:
+		return *p;
+	case 2:
+		return *(const uint16_t *)(const void *)p;
+	default:
+		return *(const uint32_t *)(const void *)p;
+	}
+}
+
+static SS_ALWAYS_INLINE void ss_cell_set(uint8_t *p, uint32_t cw, uint32_t v)
+{
+	switch (cw) {
+	case 1:
+		*p = (uint8_t)v;
+		break;
+	case 2:
+		*(uint16_t *)(void *)p = (uint16_t)v;
+		break;
+	default:
+		*(uint32_t *)(void *)p = v;
+	}
+}
+
+static inline uint32_t ss_kmask(uint32_t k)
+{
+	return k >= 32 ? 0xffffffffu : ((1u << k) - 1u);
+}
+
+/* Id of a raw window entry (a call number or SS_CALL_START). */
+static SS_ALWAYS_INLINE uint32_t ss_db_id(const struct selfseq_db *db, uint32_t call)
+{
+	return call == SS_CALL_START ? SS_ID_START : db->ids[call];
+}
+
+/* Id for @call, assigning (and growing) when new; negative errno when full. */
+int ss_db_intern(struct selfseq_db *db, uint32_t call);
+/* Make room for @need ids in total; negative errno. */
+int ss_db_reserve(struct selfseq_db *db, uint32_t need);
+/* Recount db->pairs from the cells. */
+void ss_db_recount(struct selfseq_db *db);
+int ss_db_check_opts(const struct selfseq_db_opts *opts, uint32_t *window,
+		     uint32_t *alphabet, uint32_t *capacity);
+/* Init a database whose arrays are allocated (not fixed). */
+int ss_db_setup(struct selfseq_db *db, uint32_t window, uint32_t alphabet,
+		const struct selfseq_allocator *alloc);
+void ss_db_release(struct selfseq_db *db);
+
+/*
+ * A window of recent raw calls: a 32-entry ring (the largest window), so
+ * positions wrap with a mask instead of a division. Empty slots hold
+ * SS_CALL_START.
+ */
+#define SS_RING 32u
+struct ss_window {
+	uint16_t call[SS_RING];
+	uint32_t pos;		/* slot of the newest call */
+};
+
+void ss_window_reset(struct ss_window *w);
+static SS_ALWAYS_INLINE void ss_window_push(struct ss_window *w, uint32_t call)
+{
+	w->pos = (w->pos + 1) & (SS_RING - 1);
+	w->call[w->pos] = (uint16_t)call;
+}
+/* Missing pairs of the newest call of @w in @db. */
+uint32_t ss_window_test(const struct selfseq_db *db, const struct ss_window *w);
+/* Add the newest call's pairs to @db; 1 if any was new, 0, or negative errno. */
+int ss_window_add(struct selfseq_db *db, const struct ss_window *w);
+
+/* Locality frame counter: a bit per call of the frame. */
+struct selfseq_lfc {
+	uint32_t frame;
+	uint32_t pos;		/* slot of the newest call */
+	uint32_t count;
+	uint32_t max;
+	uint32_t owned;		/* allocated by selfseq_lfc_new */
+	struct selfseq_allocator alloc;
+	uint64_t bits[];
+};
+size_t ss_lfc_bytes(uint32_t frame);
+void ss_lfc_setup(struct selfseq_lfc *lfc, uint32_t frame);
+
+/* pH's profile: training and testing sets plus counters (profile.c). */
+struct selfseq_profile {
+	struct selfseq_db train;
+	struct selfseq_db test;
+	uint32_t flags;		/* SELFSEQ_STATE_* */
+	uint32_t lfc_frame;
+	uint32_t arch;
+	uint32_t tasks;
+	/* Bumped by operator actions: attached processes restart their LFC. */
+	uint32_t epoch;
+	uint64_t count;
+	uint64_t train_count;
+	uint64_t last_mod_count;
+	uint64_t sequences;
+	uint64_t anomalies;
+	uint64_t normal_time;
+	struct selfseq_params params;
+	struct selfseq_allocator alloc;
+};
+
+int ss_profile_check_params(const struct selfseq_params *p);
+void ss_profile_default_params(struct selfseq_params *p);
+
+#endif /* SELFSEQ_CORE_INTERNAL_H */

@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Scoring: the batch scorer over arrays, the per-call window used by
+ * streams and processes, and the streaming scorer.
+ */
+#include "internal.h"
+
+SELFSEQ_EXPORT uint64_t selfseq_max_mismatches(uint32_t window, uint64_t calls)
+{
+	uint64_t k = window - 1;
+
+	if (window < SELFSEQ_WINDOW_MIN || window > SELFSEQ_WINDOW_MAX)
+		return 0;
+	/* Call i has min(i, k) predecessors within reach: sum them. */
+	if (calls <= k)
+		return calls ? calls * (calls - 1) / 2 : 0;
+	return k * calls - k * (k + 1) / 2;
+}
+
+void ss_window_reset(struct ss_window *w)
+{
+	uint32_t i;
+
+	for (i = 0; i < SS_RING; i++)
+		w->call[i] = SS_CALL_START;
+	w->pos = 0;
+}
+
+uint32_t ss_window_test(const struct selfseq_db *db, const struct ss_window *w)
+{
+	const uint32_t cw = db->cw, k = db->k;
+	const uint8_t *row = db->cells + (size_t)ss_db_id(db, w->call[w->pos]) * db->cap * cw;
+	uint32_t d, hits = 0;
+
+	for (d = 1; d <= k; d++) {
+		uint32_t prev = ss_db_id(db, w->call[(w->pos - d) & (SS_RING - 1)]);
+
+		hits |= ss_cell_get(row + (size_t)prev * cw, cw) & (1u << (d - 1));
+	}
+	return k - ss_popcount32(hits);
+}
+
+int ss_window_add(struct selfseq_db *db, const struct ss_window *w)
+{
+	const uint32_t cw = db->cw;
+	uint32_t d, added = 0;
+	uint8_t *row;
+	int cur, prev;
+
+	cur = ss_db_intern(db, w->call[w->pos]);
+	if (cur < 0)
+		return cur;
+	for (d = 1; d <= db->k; d++) {
+		uint32_t call = w->call[(w->pos - d) & (SS_RING - 1)];
+		uint32_t v, bit = 1u << (d - 1);
+		uint8_t *p;
+
+		if (call == SS_CALL_START)
+			break;
+		prev = ss_db_intern(db, call);
+		if (prev < 0)
+			return prev;
+		/* Interning may grow the matrix: take the row afterwards. */
+		row = db->cells + (size_t)cur * db->cap * cw;
+		p = row + (size_t)prev * cw;
+		v = ss_cell_get(p, cw);
+		if (!(v & bit)) {
+			ss_cell_set(p, cw, v | bit);
+			added++;
+		}
+	}
+	db->pairs += added;
+	return added ? 1 : 0;
+}
+
+/* Missing pairs of the call at @i, from the raw trace (for the LFC's leaving call). */
+static uint32_t ss_misses_at(const struct selfseq_db *db, const uint32_t *calls, size_t i)
+{
+	const uint8_t *row = db->cells + (size_t)db->ids[calls[i]] * db->cap * db->cw;
+	uint32_t d, hits = 0, reach = i < db->k ? (uint32_t)i : db->k;
+
+	for (d = 1; d <= reach; d++)
+		hits |= ss_cell_get(row + (size_t)db->ids[calls[i - d]] * db->cw, db->cw) &
+			(1u << (d - 1));
+	return reach - ss_popcount32(hits);
+}
+
+#define SS_CHUNK 256u
+
+/*
+ * The hot loop: calls are translated to ids a chunk at a time, behind k
+ * ids of history (START ids before the trace). Each call then costs k
+ * cell loads gathered into one mask and a popcount, with no branch on the
+ * data: unseen calls have an empty row and column, START a full column.
+ */
+static SS_ALWAYS_INLINE void ss_score_ids(const struct selfseq_db *db, const uint32_t *calls,
+					  size_t n, uint8_t *misses, struct selfseq_score *s,
+					  const uint32_t cw)
+{
+	uint16_t buf[SELFSEQ_WINDOW_MAX + SS_CHUNK];
+	const uint32_t k = db->k;
+	const size_t stride = (size_t)db->cap * cw;
+	uint64_t mism = 0, anom = 0;
+	size_t done = 0;
+	uint32_t i, m, d;
+
+	for (i = 0; i < k; i++)
+		buf[i] = SS_ID_START;
+	while (done < n) {
+		m = n - done > SS_CHUNK ? SS_CHUNK : (uint32_t)(n - done);
+		for (i = 0; i < m; i++)
+			buf[k + i] = db->ids[calls[done + i]];
+		for (i = 0; i < m; i++) {
+			const uint16_t *h = buf + k + i;
+			const uint8_t *row = db->cells + (size_t)h[0] * stride;
+			uint32_t hits = 0, miss;
+
+			for (d = 1; d <= k; d++)
+				hits |= ss_cell_get(row + (size_t)h[-(int)d] * cw, cw) & (1u << (d - 1));
+			miss = k - ss_popcount32(hits);
+			mism += miss;
+			anom += miss != 0;
+			if (misses)
+				misses[done + i] = (uint8_t)miss;
+		}
+		done += m;
+		ss_memmove(buf, buf + m, k * sizeof(buf[0]));
+	}
+	s->mismatches = mism;
+	s->anomalous_calls = anom;
+}
+
+static uint32_t ss_ppm(uint64_t mism, uint64_t max)
+{
+	/* mism <= max < 2^40 for any real trace, so mism * 10^6 does not overflow. */
+	return max ? (uint32_t)ss_div_u64(mism * 1000000u, max) : 0;
+}
+
+SELFSEQ_EXPORT int selfseq_db_score(const struct selfseq_db *db, const uint32_t *calls, size_t n,
+				    const struct selfseq_score_opts *opts,
+				    struct selfseq_score *score)
+{
+	struct selfseq_score s;
+	uint8_t *misses;
+	uint32_t frame;
+	size_t i;
+	int err = ss_opts_check(opts, sizeof(*opts));
+
+	if (err)
+		return err;
+	if (!db || !score || (n && !calls))
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (calls[i] >= db->alphabet)
+			return -ERANGE;
+	misses = SS_OPTS_GET(opts, misses, NULL);
+	frame = SS_OPTS_GET(opts, lfc_frame, 0);
+	if (frame > SELFSEQ_LFC_FRAME_MAX)
+		return -EINVAL;
+	ss_memset(&s, 0, sizeof(s));
+	s.sz = sizeof(s);
+	switch (db->cw) {
+	case 1:
+		ss_score_ids(db, calls, n, misses, &s, 1);
+		break;
+	case 2:
+		ss_score_ids(db, calls, n, misses, &s, 2);
+		break;
+	default:
+		ss_score_ids(db, calls, n, misses, &s, 4);
+	}
+	if (frame) {
+		/* The frame slides over the trace: the call leaving it is rescored. */
+		uint32_t lfc = 0;
+
+		for (i = 0; i < n; i++) {
+			lfc += ss_misses_at(db, calls, i) != 0;
+			if (i >= frame)
+				lfc -= ss_misses_at(db, calls, i - frame) != 0;
+			if (lfc > s.max_lfc)
+				s.max_lfc = lfc;
+		}
+	}
+	s.calls = n;
+	s.max_mismatches = selfseq_max_mismatches(db->window, n);
+	s.ppm = ss_ppm(s.mismatches, s.max_mismatches);
+	return ss_out_copy(score, &s, sizeof(s));
+}
+
+struct selfseq_stream {
+	struct ss_window win;
+	uint32_t window;
+	uint32_t owned;
+	struct selfseq_allocator alloc;
+	uint64_t calls, mismatches, anomalous;
+	struct selfseq_lfc *lfc;	/* in the same block, after the stream; NULL if none */
+};
+
+static int ss_stream_opts(const struct selfseq_stream_opts *opts, uint32_t *window,
+			  uint32_t *frame)
+{
+	int err = ss_opts_check(opts, sizeof(*opts));
+
+	if (err)
+		return err;
+	*window = SS_OPTS_GET(opts, window, 0);
+	*frame = SS_OPTS_GET(opts, lfc_frame, 0);
+	if (!*window)
+		*window = SELFSEQ_DEFAULT_WINDOW;
+	if (*window < SELFSEQ_WINDOW_MIN || *window > SELFSEQ_WINDOW_MAX ||
+	    *frame > SELFSEQ_LFC_FRAME_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+static size_t ss_stream_bytes(uint32_t frame)
+{
+	return SS_ALIGN8(sizeof(struct selfseq_stream)) + (frame ? ss_lfc_bytes(frame) : 0);
+}
+
+SELFSEQ_EXPORT int selfseq_stream_size(const struct selfseq_stream_opts *opts, size_t *size)
+{
+	uint32_t window, frame;
+	int err = ss_stream_opts(opts, &window, &frame);
+
+	if (err)
+		return err;
+	if (!size)
+		return -EINVAL;
+	*size = ss_stream_bytes(frame);
+	return 0;
+}
+
+static void ss_stream_setup(struct selfseq_stream *s, uint32_t window, uint32_t frame)
+{
+	ss_memset(s, 0, sizeof(*s));
+	s->window = window;
+	if (frame) {
+		s->lfc = (struct selfseq_lfc *)(void *)((uint8_t *)s +
+							SS_ALIGN8(sizeof(struct selfseq_stream)));
+		ss_lfc_setup(s->lfc, frame);
+	}
+	selfseq_stream_reset(s);
+}
+
+SELFSEQ_EXPORT int selfseq_stream_init(void *mem, size_t len,
+				       const struct selfseq_stream_opts *opts,
+				       struct selfseq_stream **out)
+{
+	uint32_t window, frame;
+	int err = ss_stream_opts(opts, &window, &frame);
+
+	if (err)
+		return err;
+	if (!mem || !out || ((uintptr_t)mem & 7))
+		return -EINVAL;
+	if (len < ss_stream_bytes(frame))
+		return -ENOSPC;
+	ss_stream_setup(mem, window, frame);
+	*out = mem;
+	return 0;
+}
+
+SELFSEQ_EXPORT int selfseq_stream_new(const struct selfseq_stream_opts *opts,
+				      struct selfseq_stream **out)
+{
+	const struct selfseq_allocator *alloc;
+	uint32_t window, frame;
+	struct selfseq_stream *s;
+	int err = ss_stream_opts(opts, &window, &frame);
+
+	if (err)
+		return err;
+	if (!out)
+		return -EINVAL;
+	alloc = SS_OPTS_GET(opts, allocator, NULL);
+	if (!alloc)
+		alloc = &selfseq__default_allocator;
+	s = ss_alloc(alloc, ss_stream_bytes(frame));
+	if (!s)
+		return -ENOMEM;
+	ss_stream_setup(s, window, frame);
+	s->owned = 1;
+	s->alloc = *alloc;
+	*out = s;
+	return 0;
+}
+
+SELFSEQ_EXPORT void selfseq_stream_free(struct selfseq_stream *s)
+{
+	struct selfseq_allocator alloc;
+
+	if (!s || !s->owned)
+		return;
+	alloc = s->alloc;
+	ss_free(&alloc, s, ss_stream_bytes(s->lfc ? s->lfc->frame : 0));
+}
+
+SELFSEQ_EXPORT void selfseq_stream_reset(struct selfseq_stream *s)
+{
+	if (!s)
+		return;
+	ss_window_reset(&s->win);
+	s->calls = s->mismatches = s->anomalous = 0;
+	if (s->lfc)
+		selfseq_lfc_reset(s->lfc);
+}
+
+SELFSEQ_EXPORT int selfseq_stream_feed(struct selfseq_stream *s, const struct selfseq_db *db,
+				       uint32_t call)
+{
+	uint32_t miss;
+
+	if (!s || !db || db->window != s->window)
+		return -EINVAL;
+	if (call >= db->alphabet)
+		return -ERANGE;
+	ss_window_push(&s->win, call);
+	miss = ss_window_test(db, &s->win);
+	s->calls++;
+	s->mismatches += miss;
+	s->anomalous += miss != 0;
+	if (s->lfc)
+		selfseq_lfc_add(s->lfc, miss != 0);
+	return (int)miss;
+}
+
+SELFSEQ_EXPORT int selfseq_stream_get_score(const struct selfseq_stream *s,
+					    struct selfseq_score *score)
+{
+	struct selfseq_score out;
+
+	if (!s)
+		return -EINVAL;
+	ss_memset(&out, 0, sizeof(out));
+	out.sz = sizeof(out);
+	out.calls = s->calls;
+	out.mismatches = s->mismatches;
+	out.anomalous_calls = s->anomalous;
+	out.max_mismatches = selfseq_max_mismatches(s->window, s->calls);
+	out.ppm = ss_ppm(out.mismatches, out.max_mismatches);
+	out.max_lfc = s->lfc ? selfseq_lfc_get_max(s->lfc) : 0;
+	return ss_out_copy(score, &out, sizeof(out));
+}
