@@ -3,6 +3,8 @@
  * System-call names from libaudit: audit architecture -> libaudit machine
  * -> name. Kept separate so every front end names calls the same way.
  */
+#include <stddef.h>
+
 #include <libaudit.h>
 
 #include "syscall-names.h"
