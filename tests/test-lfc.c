@@ -1,55 +1,84 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The worked example of Forrest et al. 1996, verbatim: k = 3, database from
- * "open read mmap mmap open getrlimit mmap close", scoring "open read mmap
- * open open getrlimit mmap close" gives 4 mismatches of at most 18 (22%).
+ * Locality frame counter: pH's ring semantics, maximum, reset, frames
+ * that are not a multiple of 64, placement in caller memory.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
+#include <errno.h>
 
 #include <selfseq/selfseq.h>
 
-/* i386 numbers, as ADFA-LD uses; any distinct numbers would do. */
-enum { OPEN = 5, READ = 3, MMAP = 90, GETRLIMIT = 76, CLOSE = 6 };
-
-static const uint32_t normal[] = { OPEN, READ, MMAP, MMAP, OPEN, GETRLIMIT, MMAP, CLOSE };
-static const uint32_t test[] = { OPEN, READ, MMAP, OPEN, OPEN, GETRLIMIT, MMAP, CLOSE };
-
-static void paper_example(void **state)
+static void counts_last_frame_calls(void **state)
 {
-	struct selfseq_db_opts opts = { .sz = sizeof(opts), .window = 4, .alphabet = 512 };
-	struct selfseq_score score = { .sz = sizeof(score) };
-	uint8_t misses[8];
-	struct selfseq_score_opts sopts = { .sz = sizeof(sopts), .misses = misses };
-	struct selfseq_db *db;
+	static const uint32_t frames[] = { 1, 4, 63, 64, 65, 128, 1000 };
 	(void)state;
 
-	assert_int_equal(selfseq_db_new(&opts, &db), 0);
-	assert_int_equal(selfseq_db_add(db, normal, 8), 0);
-	assert_int_equal(selfseq_db_score(db, test, 8, &sopts, &score), 0);
-	assert_int_equal(score.calls, 8);
-	assert_int_equal(score.mismatches, 4);
-	assert_int_equal(score.max_mismatches, 18);
-	assert_int_equal(score.ppm / 10000, 22);	/* 22.2% */
-	/*
-	 * Where they are: the second "open" (position 3) misses read@2 and
-	 * mmap@1... its predecessors open@3, read@2, mmap@1 include "open
-	 * before open at 3", never seen, plus the following open and
-	 * getrlimit inherit the odd history.
-	 */
-	assert_int_equal(misses[0] + misses[1] + misses[2], 0);
-	assert_int_equal(misses[3] + misses[4] + misses[5] + misses[6] + misses[7], 4);
-	assert_int_equal(score.anomalous_calls, 3);
-	selfseq_db_free(db);
+	for (size_t f = 0; f < sizeof(frames) / sizeof(frames[0]); f++) {
+		uint32_t frame = frames[f], max = 0;
+		struct selfseq_lfc *lfc;
+		uint8_t flags[5000];
+		uint64_t seed = 5;
+
+		assert_int_equal(selfseq_lfc_new(frame, NULL, &lfc), 0);
+		assert_int_equal(selfseq_lfc_get_frame(lfc), frame);
+		for (size_t i = 0; i < 5000; i++) {
+			uint32_t want = 0;
+
+			seed = seed * 6364136223846793005ull + 1;
+			/* bursts: anomalies cluster, like attacks */
+			flags[i] = ((seed >> 40) % 7 == 0) || (i % 700 < 30);
+			for (size_t j = i + 1 > frame ? i + 1 - frame : 0; j <= i; j++)
+				want += flags[j];
+			if (want > max)
+				max = want;
+			assert_int_equal(selfseq_lfc_add(lfc, flags[i]), want);
+			assert_int_equal(selfseq_lfc_get(lfc), want);
+			assert_int_equal(selfseq_lfc_get_max(lfc), max);
+		}
+		selfseq_lfc_reset(lfc);
+		assert_int_equal(selfseq_lfc_get(lfc), 0);
+		assert_int_equal(selfseq_lfc_get_max(lfc), 0);
+		assert_int_equal(selfseq_lfc_add(lfc, 1), 1);
+		selfseq_lfc_free(lfc);
+	}
+}
+
+static void default_frame_and_limits(void **state)
+{
+	struct selfseq_lfc *lfc;
+	uint64_t mem[8];
+	size_t size;
+	(void)state;
+
+	assert_int_equal(selfseq_lfc_size(0, &size), 0);
+	assert_int_equal(selfseq_lfc_size(SELFSEQ_LFC_FRAME_MAX + 1, &size), -EINVAL);
+	assert_int_equal(selfseq_lfc_new(SELFSEQ_LFC_FRAME_MAX + 1, NULL, &lfc), -EINVAL);
+	assert_int_equal(selfseq_lfc_init(mem, sizeof(mem), 0, &lfc), -ENOSPC);
+	{
+		uint64_t big[64];
+
+		assert_int_equal(selfseq_lfc_init(big, sizeof(big), 0, &lfc), 0);
+		assert_int_equal(selfseq_lfc_get_frame(lfc), SELFSEQ_DEFAULT_LFC_FRAME);
+		/* 130 anomalies: the count saturates at the frame. */
+		for (int i = 0; i < 130; i++)
+			selfseq_lfc_add(lfc, 1);
+		assert_int_equal(selfseq_lfc_get(lfc), 128);
+		selfseq_lfc_free(lfc);	/* placed: releases nothing */
+	}
+	selfseq_lfc_free(NULL);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(paper_example),
+		cmocka_unit_test(counts_last_frame_calls),
+		cmocka_unit_test(default_frame_and_limits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,55 +1,193 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The worked example of Forrest et al. 1996, verbatim: k = 3, database from
- * "open read mmap mmap open getrlimit mmap close", scoring "open read mmap
- * open open getrlimit mmap close" gives 4 mismatches of at most 18 (22%).
+ * Scorer: the maximum-mismatch formula, batch scores against the naive
+ * model, the streaming scorer agreeing with the batch one, max LFC.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
+#include <errno.h>
 
 #include <selfseq/selfseq.h>
+#include "naive.h"
 
-/* i386 numbers, as ADFA-LD uses; any distinct numbers would do. */
-enum { OPEN = 5, READ = 3, MMAP = 90, GETRLIMIT = 76, CLOSE = 6 };
-
-static const uint32_t normal[] = { OPEN, READ, MMAP, MMAP, OPEN, GETRLIMIT, MMAP, CLOSE };
-static const uint32_t test[] = { OPEN, READ, MMAP, OPEN, OPEN, GETRLIMIT, MMAP, CLOSE };
-
-static void paper_example(void **state)
+static struct selfseq_db *new_db(uint32_t window, uint32_t alphabet)
 {
-	struct selfseq_db_opts opts = { .sz = sizeof(opts), .window = 4, .alphabet = 512 };
-	struct selfseq_score score = { .sz = sizeof(score) };
-	uint8_t misses[8];
-	struct selfseq_score_opts sopts = { .sz = sizeof(sopts), .misses = misses };
-	struct selfseq_db *db;
-	(void)state;
+	struct selfseq_db_opts opts = { .sz = sizeof(opts), .window = window, .alphabet = alphabet };
+	struct selfseq_db *db = NULL;
 
 	assert_int_equal(selfseq_db_new(&opts, &db), 0);
-	assert_int_equal(selfseq_db_add(db, normal, 8), 0);
-	assert_int_equal(selfseq_db_score(db, test, 8, &sopts, &score), 0);
-	assert_int_equal(score.calls, 8);
-	assert_int_equal(score.mismatches, 4);
-	assert_int_equal(score.max_mismatches, 18);
-	assert_int_equal(score.ppm / 10000, 22);	/* 22.2% */
-	/*
-	 * Where they are: the second "open" (position 3) misses read@2 and
-	 * mmap@1... its predecessors open@3, read@2, mmap@1 include "open
-	 * before open at 3", never seen, plus the following open and
-	 * getrlimit inherit the odd history.
-	 */
-	assert_int_equal(misses[0] + misses[1] + misses[2], 0);
-	assert_int_equal(misses[3] + misses[4] + misses[5] + misses[6] + misses[7], 4);
-	assert_int_equal(score.anomalous_calls, 3);
+	return db;
+}
+
+static void max_formula(void **state)
+{
+	(void)state;
+	/* The paper: k(L - (k+1)/2); k = 3, L = 8 gives 18. */
+	assert_int_equal(selfseq_max_mismatches(4, 8), 18);
+	for (uint32_t w = 2; w <= 32; w++)
+		for (uint64_t L = 0; L < 80; L++) {
+			uint64_t k = w - 1, brute = 0;
+
+			for (uint64_t i = 0; i < L; i++)
+				brute += i < k ? i : k;
+			assert_int_equal(selfseq_max_mismatches(w, L), brute);
+			if (L >= k)	/* the closed form, times two to stay integral */
+				assert_int_equal(2 * selfseq_max_mismatches(w, L), k * (2 * L - k - 1));
+		}
+	/* L < k: every pair of the short trace. */
+	assert_int_equal(selfseq_max_mismatches(11, 4), 6);
+	assert_int_equal(selfseq_max_mismatches(11, 1), 0);
+	assert_int_equal(selfseq_max_mismatches(1, 100), 0);
+	assert_int_equal(selfseq_max_mismatches(33, 100), 0);
+}
+
+/* Brute-force max LFC from per-call misses. */
+static uint32_t brute_max_lfc(const uint8_t *misses, size_t n, uint32_t frame)
+{
+	uint32_t best = 0;
+
+	for (size_t end = 0; end < n; end++) {
+		uint32_t c = 0;
+
+		for (size_t i = end + 1 > frame ? end + 1 - frame : 0; i <= end; i++)
+			c += misses[i] != 0;
+		if (c > best)
+			best = c;
+	}
+	return best;
+}
+
+static void batch_matches_naive_and_stream(void **state)
+{
+	static const uint32_t windows[] = { 2, 5, 6, 9, 11, 17, 32 };
+	static uint32_t train[4000], test[3000];
+	static uint8_t misses[3000];
+	uint64_t seed = 11;
+	(void)state;
+
+	for (size_t wi = 0; wi < sizeof(windows) / sizeof(windows[0]); wi++) {
+		uint32_t w = windows[wi];
+		struct selfseq_db *db = new_db(w, 300);
+		struct naive *n = naive_new(w, 300);
+		struct selfseq_score_opts so = { .sz = sizeof(so), .misses = misses, .lfc_frame = 20 };
+		struct selfseq_score bs = { .sz = sizeof(bs) }, ss = { .sz = sizeof(ss) };
+		struct selfseq_stream_opts sto = { .sz = sizeof(sto), .window = w, .lfc_frame = 20 };
+		struct selfseq_stream *st;
+		uint64_t mism = 0, anom = 0;
+
+		naive_trace(&seed, train, 4000, 300, 60);
+		/* The test trace has calls the training never saw. */
+		naive_trace(&seed, test, 3000, 300, 75);
+		selfseq_db_add(db, train, 4000);
+		naive_add(n, train, 4000);
+		assert_int_equal(selfseq_db_score(db, test, 3000, &so, &bs), 0);
+		for (size_t i = 0; i < 3000; i++) {
+			uint32_t m = naive_misses_at(n, test, i);
+
+			assert_int_equal(misses[i], m);
+			mism += m;
+			anom += m != 0;
+		}
+		assert_int_equal(bs.mismatches, mism);
+		assert_true(mism > 0);
+		assert_int_equal(bs.anomalous_calls, anom);
+		assert_int_equal(bs.calls, 3000);
+		assert_int_equal(bs.max_mismatches, selfseq_max_mismatches(w, 3000));
+		assert_int_equal(bs.ppm, mism * 1000000 / bs.max_mismatches);
+		assert_int_equal(bs.max_lfc, brute_max_lfc(misses, 3000, 20));
+
+		assert_int_equal(selfseq_stream_new(&sto, &st), 0);
+		for (size_t i = 0; i < 3000; i++)
+			assert_int_equal(selfseq_stream_feed(st, db, test[i]), misses[i]);
+		assert_int_equal(selfseq_stream_get_score(st, &ss), 0);
+		assert_memory_equal(&ss, &bs, sizeof(ss));
+		/* After a reset the stream starts a new trace. */
+		selfseq_stream_reset(st);
+		assert_int_equal(selfseq_stream_feed(st, db, test[0]), 0);
+		selfseq_stream_free(st);
+		selfseq_db_free(db);
+		naive_free(n);
+	}
+}
+
+static void stream_errors_and_placement(void **state)
+{
+	struct selfseq_stream_opts sto = { .sz = sizeof(sto), .window = 6 };
+	struct selfseq_db *db6 = new_db(6, 10), *db5 = new_db(5, 10);
+	struct selfseq_stream *st;
+	uint64_t mem[64];
+	size_t size;
+	(void)state;
+
+	assert_int_equal(selfseq_stream_size(&sto, &size), 0);
+	assert_true(size <= sizeof(mem));
+	assert_int_equal(selfseq_stream_init(mem, size - 1, &sto, &st), -ENOSPC);
+	assert_int_equal(selfseq_stream_init(mem, sizeof(mem), &sto, &st), 0);
+	assert_int_equal(selfseq_stream_feed(st, db5, 1), -EINVAL);
+	assert_int_equal(selfseq_stream_feed(st, db6, 10), -ERANGE);
+	assert_int_equal(selfseq_stream_feed(st, db6, 9), 0);
+	assert_int_equal(selfseq_stream_feed(st, db6, 9), 1);
+	selfseq_stream_free(st);	/* placed: nothing to release */
+	sto.window = 40;
+	assert_int_equal(selfseq_stream_new(&sto, &st), -EINVAL);
+	sto.window = 6;
+	sto.lfc_frame = SELFSEQ_LFC_FRAME_MAX + 1;
+	assert_int_equal(selfseq_stream_new(&sto, &st), -EINVAL);
+	selfseq_db_free(db5);
+	selfseq_db_free(db6);
+}
+
+static void empty_and_short_traces(void **state)
+{
+	struct selfseq_db *db = new_db(11, 50);
+	struct selfseq_score s = { .sz = sizeof(s) };
+	uint32_t t[] = { 1, 2, 3 };
+	(void)state;
+
+	assert_int_equal(selfseq_db_score(db, NULL, 0, NULL, &s), 0);
+	assert_int_equal(s.calls, 0);
+	assert_int_equal(s.max_mismatches, 0);
+	assert_int_equal(s.ppm, 0);
+	/* Three calls against an empty database: all 3 pairs miss, 2 calls anomalous. */
+	assert_int_equal(selfseq_db_score(db, t, 3, NULL, &s), 0);
+	assert_int_equal(s.mismatches, 3);
+	assert_int_equal(s.max_mismatches, 3);
+	assert_int_equal(s.anomalous_calls, 2);
+	assert_int_equal(s.ppm, 1000000);
+	assert_int_equal(selfseq_db_score(db, NULL, 3, NULL, &s), -EINVAL);
+	assert_int_equal(selfseq_db_score(db, t, 3, NULL, NULL), -EINVAL);
+	selfseq_db_free(db);
+}
+
+static void older_score_struct(void **state)
+{
+	/* A caller built against a struct that ended after `calls` gets only that. */
+	struct selfseq_db *db = new_db(4, 50);
+	uint32_t t[] = { 1, 2, 3, 4, 5 };
+	struct selfseq_score s;
+	(void)state;
+
+	memset(&s, 0xab, sizeof(s));
+	s.sz = offsetof(struct selfseq_score, mismatches);
+	assert_int_equal(selfseq_db_score(db, t, 5, NULL, &s), 0);
+	assert_int_equal(s.calls, 5);
+	assert_int_equal(s.mismatches, 0xababababababababull);
 	selfseq_db_free(db);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(paper_example),
+		cmocka_unit_test(max_formula),
+		cmocka_unit_test(batch_matches_naive_and_stream),
+		cmocka_unit_test(stream_errors_and_placement),
+		cmocka_unit_test(empty_and_short_traces),
+		cmocka_unit_test(older_score_struct),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
