@@ -1,0 +1,55 @@
+#!/bin/sh
+# The freestanding core compiled as the kernel module compiles it (-D__KERNEL__,
+# stand-in kernel headers, no libc headers at all), then nm proves that its
+# objects need nothing beyond what the kernel exports. Also checks that the
+# userland build of the core needs no libc symbol beyond mem*.
+# usage: kernel-core-check.sh SRCDIR OUTDIR STATIC_LIB CC [CC ARGS...]
+set -eu
+src=$1 out=$2
+lib=$(cd "$(dirname "$3")" && pwd)/$(basename "$3")
+shift 3
+mkdir -p "$out"
+rm -f "$out"/*.o
+
+n=0
+for c in "$src"/libselfseq/core/*.c; do
+	o="$out/$(basename "$c" .c).o"
+	"$@" -std=gnu11 -D__KERNEL__ -nostdinc -ffreestanding -fno-stack-protector \
+		-fno-pic -mno-red-zone -mcmodel=kernel -Wall -Wextra -Werror \
+		-isystem "$src/tests/kernel-stub" -I "$src/include" -c "$c" -o "$o"
+	n=$((n + 1))
+done
+[ "$n" -gt 0 ] || { echo "FAIL: no core sources found under $src/libselfseq/core"; exit 1; }
+
+# Symbols the objects need from outside themselves.
+external() {
+	nm --defined-only "$@" | awk 'NF==3 {print $3}' | sort -u >"$out/defined"
+	nm -u "$@" | awk 'NF==2 {print $2}' | sort -u | comm -23 - "$out/defined"
+}
+
+# What the kernel exports to a module, plus the allocator the module's glue defines.
+allowed_kernel='^(memcpy|memset|memmove|xxh64|div64_u64|selfseq__default_allocator)$'
+bad=$(external "$out"/*.o | grep -Ev "$allowed_kernel" || true)
+if [ -n "$bad" ]; then
+	echo "FAIL: kernel build of the core needs symbols the kernel does not export:"
+	echo "$bad"
+	exit 1
+fi
+echo "kernel build: $n core objects, external symbols: $(external "$out"/*.o | tr '\n' ' ')"
+
+# Userland: the core objects inside the static library.
+[ -f "$lib" ] || { echo "FAIL: static library $lib missing"; exit 1; }
+members=$(ar t "$lib" | grep '^core_' || true)
+[ -n "$members" ] || { echo "FAIL: no core objects in $lib"; exit 1; }
+tmp="$out/userland"
+rm -rf "$tmp" && mkdir -p "$tmp"
+(cd "$tmp" && ar x "$lib" $members)
+# Sanitizer builds add their own runtime hooks; those are not libc.
+allowed_user='^(memcpy|memset|memmove|selfseq__xxh64|selfseq__default_allocator|_GLOBAL_OFFSET_TABLE_|__(asan|ubsan|sanitizer|lsan)_.*)$'
+bad=$(external "$tmp"/core_*.o | grep -Ev "$allowed_user" || true)
+if [ -n "$bad" ]; then
+	echo "FAIL: userland core objects use libc or other symbols:"
+	echo "$bad"
+	exit 1
+fi
+echo "userland build: $(echo "$members" | wc -l) core objects, libc-free beyond mem*"
