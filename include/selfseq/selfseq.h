@@ -483,6 +483,67 @@ int selfseq_profile_normalize(struct selfseq_profile *profile, uint64_t now_ns);
 void selfseq_profile_sensitize(struct selfseq_profile *profile);
 /** @brief Operator action: accept recent behaviour (stop normal monitoring; keep training). @param profile the profile. @since 1.0 */
 void selfseq_profile_tolerize(struct selfseq_profile *profile);
+
+/**
+ * @brief Set the key the profile belongs to (its executable path, or any other name).
+ *
+ * The key is copied into memory from the profile's allocator and saved with it.
+ * @param profile the profile.
+ * @param key a NUL-terminated string of 1..4095 bytes, or NULL to clear the key.
+ * @return 0; -EINVAL for an empty key; -ENAMETOOLONG for a longer one;
+ * -ENOMEM (the old key stays).
+ * @since 1.0
+ */
+int selfseq_profile_set_key(struct selfseq_profile *profile, const char *key);
+
+/**
+ * @brief The key the profile belongs to.
+ * @param profile the profile.
+ * @return the key, valid until it is changed or the profile freed; NULL if none.
+ * @since 1.0
+ */
+const char *selfseq_profile_get_key(const struct selfseq_profile *profile);
+
+/**
+ * @brief Encode a profile in the portable file format v1 (doc/profile-format.md).
+ *
+ * Every field is kept: window, alphabet, locality frame, architecture, state,
+ * counters, parameters, key, training and testing sets. The bytes depend
+ * only on the content (not on the order calls were learned), so equal
+ * profiles encode identically. The number of attached processes is not saved.
+ * @param profile the profile (only read).
+ * @param buf where to write, or NULL to ask for the size.
+ * @param len room in @p buf.
+ * @param[out] needed the encoded size; on success, the bytes written.
+ * @return 0; -ENOSPC when @p buf is NULL or smaller than @p needed (nothing
+ * is written); -EINVAL.
+ * @since 1.0
+ */
+int selfseq_profile_encode(const struct selfseq_profile *profile, void *buf, size_t len,
+			   size_t *needed);
+
+/**
+ * @brief Decode a profile from the file format v1, trusting nothing in the input.
+ *
+ * The input must be exactly one file (no trailing bytes). A decoded profile
+ * has no process attached.
+ * @param buf the encoded bytes.
+ * @param len their number.
+ * @param allocator for the new profile; NULL for the default.
+ * @param[out] profile the new profile; release with selfseq_profile_free().
+ * @return 0 or a negative errno, and then nothing is allocated:
+ * -ENOMSG: not a profile (wrong magic);
+ * -EPROTO: an unsupported major version, or a section this version cannot skip;
+ * -EBADMSG: truncated, trailing bytes, bad checksum, or a malformed field;
+ * -EOVERFLOW: window, alphabet or locality frame outside this library's limits;
+ * -ENAMETOOLONG: a key longer than 4095 bytes;
+ * -EFBIG: longer than any valid profile (16 MiB);
+ * -ENOMEM; -EINVAL for bad arguments.
+ * @since 1.0
+ */
+int selfseq_profile_decode(const void *buf, size_t len,
+			   const struct selfseq_allocator *allocator,
+			   struct selfseq_profile **profile);
 /** @} */
 
 /** @defgroup process Process

@@ -35,6 +35,8 @@ static const struct ss_errname ss_errors[] = {
 	{ ENOTDIR, "not a directory" },
 	{ EISDIR, "is a directory" },
 	{ EBUSY, "in use" },
+	{ ENOMSG, "not a selfseq profile (wrong magic)" },
+	{ EFBIG, "file too large" },
 };
 
 SELFSEQ_EXPORT const char *selfseq_strerror(int err)

@@ -159,9 +159,17 @@ struct selfseq_profile {
 	uint64_t normal_time;
 	struct selfseq_params params;
 	struct selfseq_allocator alloc;
+	/* Executable path or other key; NUL-terminated, key_len bytes before it. */
+	char *key;
+	uint32_t key_len;
 };
 
 int ss_profile_check_params(const struct selfseq_params *p);
+/* Longest key (bytes, without the NUL): PATH_MAX - 1. */
+#define SS_KEY_MAX 4095u
+/* Replace the key with @len bytes (no NUL among them); negative errno (profile-key.c). */
+int ss_profile_set_key_bytes(struct selfseq_profile *p, const char *key, uint32_t len);
+void ss_profile_key_release(struct selfseq_profile *p);
 void ss_profile_default_params(struct selfseq_params *p);
 
 #endif /* SELFSEQ_CORE_INTERNAL_H */

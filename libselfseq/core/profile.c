@@ -75,6 +75,7 @@ SELFSEQ_EXPORT void selfseq_profile_free(struct selfseq_profile *p)
 	if (!p)
 		return;
 	alloc = p->alloc;
+	ss_profile_key_release(p);
 	ss_db_release(&p->train);
 	ss_db_release(&p->test);
 	ss_free(&alloc, p, sizeof(*p));

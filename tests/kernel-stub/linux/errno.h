@@ -11,11 +11,13 @@
 #define EEXIST 17
 #define ENOTDIR 20
 #define EISDIR 21
+#define EFBIG 27
 #define EINVAL 22
 #define ENOSPC 28
 #define ERANGE 34
 #define ENAMETOOLONG 36
 #define ELOOP 40
+#define ENOMSG 42
 #define EPROTO 71
 #define EBADMSG 74
 #define EOVERFLOW 75
