@@ -472,6 +472,23 @@ const struct selfseq_db *selfseq_profile_get_train(const struct selfseq_profile 
 const struct selfseq_db *selfseq_profile_get_test(const struct selfseq_profile *profile);
 
 /**
+ * @brief Add every pair of a database to the profile's training set (a union).
+ *
+ * For building profiles offline: train a database from recorded traces
+ * with selfseq_db_add() and merge it in, or merge the pairs of other
+ * profiles. The pair count is recounted. If any pair is new, a freeze is
+ * cancelled and `last_mod_count` restarts, as when pH learns a new pair;
+ * the other counters and the testing set are unchanged (a normal profile
+ * goes on testing against its testing set until selfseq_profile_normalize()).
+ * @param profile the profile.
+ * @param db the pairs to add; same window and alphabet as the profile.
+ * @return 0; -EINVAL if the window or alphabet differ; -ENOSPC or -ENOMEM
+ * (then the training set is unchanged).
+ * @since 1.0
+ */
+int selfseq_profile_merge_train(struct selfseq_profile *profile, const struct selfseq_db *db);
+
+/**
  * @brief Operator action: start normal monitoring now (copy training to testing).
  * @param profile the profile.
  * @param now_ns the caller's clock, in nanoseconds.

@@ -146,6 +146,25 @@ SELFSEQ_EXPORT const struct selfseq_db *selfseq_profile_get_test(const struct se
 	return &p->test;
 }
 
+SELFSEQ_EXPORT int selfseq_profile_merge_train(struct selfseq_profile *p, const struct selfseq_db *db)
+{
+	uint32_t before;
+	int err;
+
+	if (!p || !db)
+		return -EINVAL;
+	before = p->train.pairs;
+	err = selfseq_db_merge(&p->train, db);
+	if (err)
+		return err;
+	/* As when pH learns a new pair: the freeze is off, the quiet count restarts. */
+	if (p->train.pairs != before) {
+		p->flags &= ~SELFSEQ_STATE_FROZEN;
+		p->last_mod_count = 0;
+	}
+	return 0;
+}
+
 /* pH_start_normal without the process part: testing := training. */
 static int ss_start_normal(struct selfseq_profile *p)
 {
