@@ -241,6 +241,8 @@ static int ss_unescape(const char *name, char *out, size_t room)
 			if (strncmp(name, "%25", 3))
 				return -1;
 			name += 2;
+			out[n++] = '%';
+			continue;
 		}
 		out[n++] = *name;
 	}
