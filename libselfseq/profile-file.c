@@ -100,6 +100,51 @@ out:
 	return err;
 }
 
+int ss_file_read_whole(const char *path, size_t max, uint8_t **buf, size_t *len)
+{
+	struct stat st;
+	size_t got = 0;
+	int fd, err;
+
+	*buf = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		err = -errno;
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		err = -EISDIR;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err = -EINVAL;
+		goto out;
+	}
+	if ((uint64_t)st.st_size > max) {
+		err = -EFBIG;
+		goto out;
+	}
+	/* One byte more than the size, as above. */
+	*buf = malloc((size_t)st.st_size + 1);
+	if (!*buf) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = ss_read_all(fd, *buf, (size_t)st.st_size + 1, &got);
+	if (!err && got > max)
+		err = -EFBIG;
+	if (err) {
+		free(*buf);
+		*buf = NULL;
+	}
+	*len = got;
+out:
+	close(fd);
+	return err;
+}
+
 SELFSEQ_EXPORT int selfseq_profile_load(const char *path, const struct selfseq_allocator *alloc,
 					struct selfseq_profile **out)
 {
@@ -124,24 +169,10 @@ static void ss_tmp_name(char *name, size_t len)
 	snprintf(name, len, SS_TMP_PREFIX "%016llx", (unsigned long long)r);
 }
 
-int ss_file_save_at(int dirfd, const char *name, const struct selfseq_profile *p)
+int ss_file_write_atomic_at(int dirfd, const char *name, const void *buf, size_t len)
 {
 	char tmp[sizeof(SS_TMP_PREFIX) + 16];
-	uint8_t *buf;
-	size_t len;
 	int fd = -1, err, tries;
-
-	if (!p || !name)
-		return -EINVAL;
-	err = selfseq_profile_encode(p, NULL, 0, &len);
-	if (err != -ENOSPC)
-		return err ? err : -EINVAL;
-	buf = malloc(len);
-	if (!buf)
-		return -ENOMEM;
-	err = selfseq_profile_encode(p, buf, len, &len);
-	if (err)
-		goto out;
 
 	for (tries = 0; tries < 16; tries++) {
 		ss_tmp_name(tmp, sizeof(tmp));
@@ -149,10 +180,8 @@ int ss_file_save_at(int dirfd, const char *name, const struct selfseq_profile *p
 		if (fd >= 0 || errno != EEXIST)
 			break;
 	}
-	if (fd < 0) {
-		err = -errno;
-		goto out;
-	}
+	if (fd < 0)
+		return -errno;
 	err = ss_write_all(fd, buf, len);
 	/* The data must be on disk before the name points at it. */
 	if (!err && fsync(fd))
@@ -163,31 +192,49 @@ int ss_file_save_at(int dirfd, const char *name, const struct selfseq_profile *p
 		err = -errno;
 	if (err) {
 		unlinkat(dirfd, tmp, 0);
-		goto out;
+		return err;
 	}
 	/*
-	 * Make the rename itself durable. The new profile is in place
+	 * Make the rename itself durable. The new file is in place
 	 * already; a file system without directory fsync (EINVAL) is not an
 	 * error of the save.
 	 */
 	if (fsync(dirfd) && errno != EINVAL)
-		err = -errno;
-out:
+		return -errno;
+	return 0;
+}
+
+int ss_file_save_at(int dirfd, const char *name, const struct selfseq_profile *p)
+{
+	uint8_t *buf;
+	size_t len;
+	int err;
+
+	if (!p || !name)
+		return -EINVAL;
+	err = selfseq_profile_encode(p, NULL, 0, &len);
+	if (err != -ENOSPC)
+		return err ? err : -EINVAL;
+	buf = malloc(len);
+	if (!buf)
+		return -ENOMEM;
+	err = selfseq_profile_encode(p, buf, len, &len);
+	if (!err)
+		err = ss_file_write_atomic_at(dirfd, name, buf, len);
 	free(buf);
 	return err;
 }
 
-SELFSEQ_EXPORT int selfseq_profile_save(const struct selfseq_profile *p, const char *path)
+/* Open the directory of @path; *name points at its last component. */
+static int ss_open_parent(const char *path, const char **name)
 {
-	const char *slash, *name;
+	const char *slash;
 	char *dir = NULL;
-	int dirfd, err;
+	int dirfd;
 
-	if (!p || !path || !*path)
-		return -EINVAL;
 	slash = strrchr(path, '/');
-	name = slash ? slash + 1 : path;
-	if (!*name || !strcmp(name, ".") || !strcmp(name, ".."))
+	*name = slash ? slash + 1 : path;
+	if (!**name || !strcmp(*name, ".") || !strcmp(*name, ".."))
 		return -EINVAL;
 	if (slash) {
 		dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
@@ -196,8 +243,34 @@ SELFSEQ_EXPORT int selfseq_profile_save(const struct selfseq_profile *p, const c
 	}
 	dirfd = open(dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	free(dir);
+	return dirfd < 0 ? -errno : dirfd;
+}
+
+int ss_file_write_atomic(const char *path, const void *buf, size_t len)
+{
+	const char *name;
+	int dirfd, err;
+
+	if (!path || !*path)
+		return -EINVAL;
+	dirfd = ss_open_parent(path, &name);
 	if (dirfd < 0)
-		return -errno;
+		return dirfd;
+	err = ss_file_write_atomic_at(dirfd, name, buf, len);
+	close(dirfd);
+	return err;
+}
+
+SELFSEQ_EXPORT int selfseq_profile_save(const struct selfseq_profile *p, const char *path)
+{
+	const char *name;
+	int dirfd, err;
+
+	if (!p || !path || !*path)
+		return -EINVAL;
+	dirfd = ss_open_parent(path, &name);
+	if (dirfd < 0)
+		return dirfd;
 	err = ss_file_save_at(dirfd, name, p);
 	close(dirfd);
 	return err;
