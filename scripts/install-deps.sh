@@ -3,7 +3,7 @@
 # some are missing (so repeated runs need no network). Root or sudo.
 set -eu
 pkgs="meson ninja-build gcc g++ pkgconf libxxhash-dev uthash-dev libcmocka-dev zlib1g-dev
-      libaudit-dev libauparse-dev libseccomp-dev unzip python3 python3-pytest valgrind"
+      libaudit-dev libauparse-dev libseccomp-dev unzip python3 python3-pytest valgrind doxygen"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -375,6 +375,42 @@ static void older_event_struct(void **state)
 	assert_int_equal(selfseq_process_feed(f->proc, 1, f->now, &ev), -EINVAL);
 }
 
+static void train_and_score_modes(void **state)
+{
+	struct fixture *f = *state;
+	struct selfseq_profile_state before, after;
+	struct selfseq_event ev;
+	uint64_t i;
+
+	/* Train mode learns and freezes but never turns normal, never tests. */
+	set_params(f->prof, 0, 30, 12, 0);
+	assert_int_equal(selfseq_process_set_mode(f->proc, SELFSEQ_MODE_TRAIN), 0);
+	i = train_until_frozen(f);
+	for (int j = 0; j < 10; j++) {
+		f->now += SEC;
+		ev = feed(f, loop[(i + (uint64_t)j) % 3]);
+		assert_int_equal(ev.state, SELFSEQ_STATE_FROZEN);
+	}
+	ev = feed(f, 50);
+	assert_int_equal(ev.misses, 0);
+	assert_true(ev.flags & SELFSEQ_EVENT_NEW_SEQUENCE);
+
+	/* Score mode: tested against the training set (not normal), nothing learnt. */
+	assert_int_equal(selfseq_process_set_mode(f->proc, SELFSEQ_MODE_SCORE), 0);
+	before = get_state(f->prof);
+	ev = feed(f, 51);
+	assert_true(ev.flags & SELFSEQ_EVENT_ANOMALOUS);
+	assert_int_equal(ev.misses, 3);
+	assert_int_equal(ev.lfc, 1);
+	assert_false(ev.flags & SELFSEQ_EVENT_NEW_SEQUENCE);
+	after = get_state(f->prof);
+	assert_int_equal(after.train_pairs, before.train_pairs);
+	assert_int_equal(after.train_count, before.train_count);
+	assert_int_equal(after.anomalies, before.anomalies);
+	assert_int_equal(after.flags, before.flags);
+	assert_int_equal(selfseq_process_set_mode(f->proc, 3), -EINVAL);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -388,6 +424,7 @@ int main(void)
 		T(operator_actions),
 		T(process_window_exec_and_placement),
 		T(older_event_struct),
+		T(train_and_score_modes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -183,11 +183,11 @@ void selfseq_db_reset(struct selfseq_db *db);
 uint32_t selfseq_db_get_window(const struct selfseq_db *db);
 /** @brief Alphabet size. @param db the database. @return 1..1024. @since 1.0 */
 uint32_t selfseq_db_get_alphabet(const struct selfseq_db *db);
-/** @brief Number of (call, prev, distance) triples held. @param db the database. @since 1.0 */
+/** @brief Number of (call, prev, distance) triples held. @param db the database. @return the count. @since 1.0 */
 uint32_t selfseq_db_get_pairs(const struct selfseq_db *db);
-/** @brief Number of distinct calls seen. @param db the database. @since 1.0 */
+/** @brief Number of distinct calls seen. @param db the database. @return the count. @since 1.0 */
 uint32_t selfseq_db_get_calls(const struct selfseq_db *db);
-/** @brief Bytes of memory the database holds, handle included. @param db the database. @since 1.0 */
+/** @brief Memory the database holds, handle included. @param db the database. @return bytes. @since 1.0 */
 size_t selfseq_db_get_memory(const struct selfseq_db *db);
 
 /**
@@ -386,11 +386,11 @@ void selfseq_lfc_reset(struct selfseq_lfc *lfc);
  * @since 1.0
  */
 uint32_t selfseq_lfc_add(struct selfseq_lfc *lfc, int anomalous);
-/** @brief Current count. @param lfc the counter. @since 1.0 */
+/** @brief Current count. @param lfc the counter. @return anomalous calls in the frame. @since 1.0 */
 uint32_t selfseq_lfc_get(const struct selfseq_lfc *lfc);
-/** @brief Highest count since the last reset. @param lfc the counter. @since 1.0 */
+/** @brief Highest count since the last reset. @param lfc the counter. @return the maximum. @since 1.0 */
 uint32_t selfseq_lfc_get_max(const struct selfseq_lfc *lfc);
-/** @brief Frame size. @param lfc the counter. @since 1.0 */
+/** @brief Frame size. @param lfc the counter. @return calls in the frame. @since 1.0 */
 uint32_t selfseq_lfc_get_frame(const struct selfseq_lfc *lfc);
 /** @} */
 
@@ -621,6 +621,25 @@ int selfseq_process_set_profile(struct selfseq_process *process, struct selfseq_
 struct selfseq_profile *selfseq_process_get_profile(const struct selfseq_process *process);
 /** @brief Forget the window and the locality frame. @param process the process. @since 1.0 */
 void selfseq_process_reset(struct selfseq_process *process);
+
+/** Process mode: pH's whole algorithm (learn, freeze, become normal, test, limits). The default. */
+#define SELFSEQ_MODE_MONITOR 0u
+/** Process mode: learn only; nothing is tested and the profile does not become normal through it. */
+#define SELFSEQ_MODE_TRAIN 1u
+/**
+ * Process mode: the profile is fixed: nothing is learnt and no state changes; each call is
+ * tested against the testing set when the profile is normal, else against the training set.
+ */
+#define SELFSEQ_MODE_SCORE 2u
+
+/**
+ * @brief Choose how feeding this process treats its profile.
+ * @param process the process.
+ * @param mode #SELFSEQ_MODE_MONITOR, #SELFSEQ_MODE_TRAIN or #SELFSEQ_MODE_SCORE.
+ * @return 0 or -EINVAL.
+ * @since 1.0
+ */
+int selfseq_process_set_mode(struct selfseq_process *process, uint32_t mode);
 
 /**
  * @brief Copy the recent calls out (e.g. to give a forked child its parent's window).

@@ -231,6 +231,7 @@ struct selfseq_process {
 	uint32_t epoch;
 	uint32_t owned;
 	uint32_t frame_room;	/* frame the LFC memory was sized for */
+	uint32_t mode;		/* SELFSEQ_MODE_* */
 	struct selfseq_allocator alloc;
 	struct selfseq_lfc *lfc;	/* in the same block, after the process */
 };
@@ -329,6 +330,14 @@ SELFSEQ_EXPORT int selfseq_process_set_profile(struct selfseq_process *proc,
 	return 0;
 }
 
+SELFSEQ_EXPORT int selfseq_process_set_mode(struct selfseq_process *proc, uint32_t mode)
+{
+	if (!proc || mode > SELFSEQ_MODE_SCORE)
+		return -EINVAL;
+	proc->mode = mode;
+	return 0;
+}
+
 SELFSEQ_EXPORT struct selfseq_profile *selfseq_process_get_profile(const struct selfseq_process *proc)
 {
 	return proc ? proc->profile : NULL;
@@ -421,6 +430,42 @@ static int ss_train(struct selfseq_profile *p, const struct ss_window *win, uint
 	return err < 0 ? err : 0;
 }
 
+/* The rest of pH_process_syscall after training: normal, testing, limits. */
+static uint32_t ss_monitor(struct selfseq_profile *p, struct selfseq_process *proc,
+			   uint64_t now_ns, struct selfseq_event *ev)
+{
+	uint32_t lfc;
+
+	if ((p->flags & SELFSEQ_STATE_FROZEN) && now_ns > p->normal_time &&
+	    !ss_start_normal(p)) {
+		ss_process_lfc_reset(proc);
+		ev->flags |= SELFSEQ_EVENT_NORMAL;
+	}
+
+	/* pH_process_normal: the limit is checked before this anomaly is counted. */
+	if (p->flags & SELFSEQ_STATE_NORMAL) {
+		ev->misses = ss_window_test(&p->test, &proc->win);
+		if (ev->misses) {
+			ev->flags |= SELFSEQ_EVENT_ANOMALOUS;
+			if (p->anomalies > p->params.anomaly_limit) {
+				p->flags &= ~SELFSEQ_STATE_NORMAL;
+				ss_process_lfc_reset(proc);
+				ev->flags |= SELFSEQ_EVENT_ANOMALY_LIMIT;
+			}
+		}
+	}
+	if (ev->misses)
+		p->anomalies++;
+	lfc = selfseq_lfc_add(proc->lfc, ev->misses != 0);
+
+	if (lfc > p->params.tolerize_limit) {
+		ss_reset_train(p);
+		p->anomalies = 0;
+		ev->flags |= SELFSEQ_EVENT_TOLERIZE_LIMIT;
+	}
+	return lfc;
+}
+
 SELFSEQ_EXPORT int selfseq_process_feed(struct selfseq_process *proc, uint32_t call,
 					uint64_t now_ns, struct selfseq_event *event)
 {
@@ -446,34 +491,19 @@ SELFSEQ_EXPORT int selfseq_process_feed(struct selfseq_process *proc, uint32_t c
 	p->count++;
 	ss_window_push(&proc->win, call);
 
-	err = ss_train(p, &proc->win, now_ns, &ev.flags);
+	if (proc->mode == SELFSEQ_MODE_SCORE) {
+		/* A fixed profile: test only, change nothing of the profile but its call count. */
+		const struct selfseq_db *db = (p->flags & SELFSEQ_STATE_NORMAL) ? &p->test : &p->train;
 
-	if ((p->flags & SELFSEQ_STATE_FROZEN) && now_ns > p->normal_time &&
-	    !ss_start_normal(p)) {
-		ss_process_lfc_reset(proc);
-		ev.flags |= SELFSEQ_EVENT_NORMAL;
-	}
-
-	/* pH_process_normal: the limit is checked before this anomaly is counted. */
-	if (p->flags & SELFSEQ_STATE_NORMAL) {
-		ev.misses = ss_window_test(&p->test, &proc->win);
-		if (ev.misses) {
+		ev.misses = ss_window_test(db, &proc->win);
+		if (ev.misses)
 			ev.flags |= SELFSEQ_EVENT_ANOMALOUS;
-			if (p->anomalies > p->params.anomaly_limit) {
-				p->flags &= ~SELFSEQ_STATE_NORMAL;
-				ss_process_lfc_reset(proc);
-				ev.flags |= SELFSEQ_EVENT_ANOMALY_LIMIT;
-			}
-		}
-	}
-	if (ev.misses)
-		p->anomalies++;
-	lfc = selfseq_lfc_add(proc->lfc, ev.misses != 0);
-
-	if (lfc > p->params.tolerize_limit) {
-		ss_reset_train(p);
-		p->anomalies = 0;
-		ev.flags |= SELFSEQ_EVENT_TOLERIZE_LIMIT;
+		lfc = selfseq_lfc_add(proc->lfc, ev.misses != 0);
+		err = 0;
+	} else {
+		err = ss_train(p, &proc->win, now_ns, &ev.flags);
+		lfc = proc->mode == SELFSEQ_MODE_TRAIN ? selfseq_lfc_get(proc->lfc) :
+							 ss_monitor(p, proc, now_ns, &ev);
 	}
 
 	ev.lfc = lfc;
