@@ -1,0 +1,492 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The reading driver: walks the command-line paths, opens each file
+ * (gzip or plain, or stdin), picks its format, feeds the format parser
+ * big buffers, and hands the finished traces on. Messages name file:line.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <uthash.h>
+
+#include "cli.h"
+#include "parse.h"
+#include "progress.h"
+#include "source.h"
+#include "syscall-names.h"
+
+#define INPUT_CHUNK (1u << 20)		/* bytes read per step */
+#define INPUT_LINE_MAX (64u << 20)	/* longest line or number run accepted */
+#define INPUT_DETECT (64u << 10)	/* bytes looked at to guess a format */
+#define INPUT_SHOWN_ERRORS 20		/* skipped errors printed before going quiet */
+
+struct pid_entry {
+	uint32_t pid;
+	struct proc *proc;
+	UT_hash_handle hh;
+};
+
+static const char *const format_names[] = {
+	[FMT_AUTO] = "auto", [FMT_UNM] = "unm", [FMT_ADFA] = "adfa",
+	[FMT_STRACE] = "strace", [FMT_NAMES] = "names",
+};
+
+int input_format_parse(const char *s, enum trace_format *fmt)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++)
+		if (!strcmp(s, format_names[i])) {
+			*fmt = (enum trace_format)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *input_format_name(enum trace_format fmt)
+{
+	return format_names[fmt];
+}
+
+int input_on_error_parse(const char *s, struct input_opts *o)
+{
+	if (!strcmp(s, "skip"))
+		o->skip_errors = 1;
+	else if (!strcmp(s, "fail"))
+		o->skip_errors = 0;
+	else
+		return -1;
+	return 0;
+}
+
+static void parse_vmsg(struct parser *ps, const char *kind, const char *fmt, va_list ap)
+{
+	progress_clear();
+	if (ps->line)
+		fprintf(stderr, "%s: %s:%llu: %s", cli_prog, ps->file, (unsigned long long)ps->line,
+			kind);
+	else
+		fprintf(stderr, "%s: %s: %s", cli_prog, ps->file, kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+int parse_error(struct parser *ps, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ps->o->skip_errors) {
+		if (ps->o->skipped < INPUT_SHOWN_ERRORS) {
+			va_start(ap, fmt);
+			parse_vmsg(ps, "skipped: ", fmt, ap);
+			va_end(ap);
+		} else if (ps->o->skipped == INPUT_SHOWN_ERRORS) {
+			progress_clear();
+			cli_warn("further malformed input is skipped without a message");
+		}
+		ps->o->skipped++;
+		return 0;
+	}
+	va_start(ap, fmt);
+	parse_vmsg(ps, "", fmt, ap);
+	va_end(ap);
+	ps->fatal = CLI_EXIT_INPUT;
+	return -1;
+}
+
+void parse_fatal(struct parser *ps, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	parse_vmsg(ps, "", fmt, ap);
+	va_end(ap);
+	ps->fatal = CLI_EXIT_INPUT;
+}
+
+static void proc_name(struct parser *ps, struct proc *p, size_t reuse)
+{
+	size_t len = strlen(ps->file) + 40;
+
+	free(p->t.name);
+	p->t.name = cli_malloc(len);
+	if (!p->has_pid)
+		snprintf(p->t.name, len, "%s", ps->file);
+	else if (reuse > 1)
+		snprintf(p->t.name, len, "%s:%u#%zu", ps->file, p->pid, reuse);
+	else
+		snprintf(p->t.name, len, "%s:%u", ps->file, p->pid);
+}
+
+static size_t proc_reuse_count(struct parser *ps, uint32_t pid)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ps->nprocs; i++)
+		n += ps->procs[i]->has_pid && ps->procs[i]->pid == pid;
+	return n;
+}
+
+static void proc_index(struct parser *ps, struct proc *p)
+{
+	struct pid_entry *e;
+
+	HASH_FIND(hh, ps->pids, &p->pid, sizeof(p->pid), e);
+	if (!e) {
+		e = cli_calloc(1, sizeof(*e));
+		e->pid = p->pid;
+		HASH_ADD(hh, ps->pids, pid, sizeof(e->pid), e);
+	}
+	e->proc = p;
+}
+
+struct proc *parse_proc_new(struct parser *ps, uint32_t pid, int has_pid)
+{
+	struct proc *p = cli_calloc(1, sizeof(*p));
+
+	p->pid = pid;
+	p->has_pid = has_pid;
+	p->t.file = ps->file;
+	p->t.family = ps->family;
+	cli_grow(&ps->procs, &ps->procs_cap, ps->nprocs + 1, sizeof(*ps->procs));
+	ps->procs[ps->nprocs++] = p;
+	ps->live++;
+	if (has_pid) {
+		proc_index(ps, p);
+		proc_name(ps, p, proc_reuse_count(ps, pid));
+	} else {
+		proc_name(ps, p, 0);
+	}
+	return p;
+}
+
+struct proc *parse_proc(struct parser *ps, uint32_t pid, int has_pid)
+{
+	struct pid_entry *e;
+
+	if (ps->last && ps->last->pid == pid && ps->last->has_pid == has_pid && !ps->last->exited)
+		return ps->last;
+	if (!has_pid) {
+		size_t i;
+
+		for (i = 0; i < ps->nprocs; i++)
+			if (!ps->procs[i]->has_pid)
+				return ps->last = ps->procs[i];
+		return ps->last = parse_proc_new(ps, 0, 0);
+	}
+	HASH_FIND(hh, ps->pids, &pid, sizeof(pid), e);
+	if (e && !e->proc->exited)
+		return ps->last = e->proc;
+	return ps->last = parse_proc_new(ps, pid, 1);
+}
+
+void parse_proc_set_pid(struct parser *ps, struct proc *p, uint32_t pid)
+{
+	p->pid = pid;
+	p->has_pid = 1;
+	proc_index(ps, p);
+	proc_name(ps, p, proc_reuse_count(ps, pid));
+}
+
+int parse_push(struct parser *ps, struct proc *p, uint64_t call, const char *text, size_t len)
+{
+	if (call >= ps->o->alphabet)
+		return parse_error(ps, "call number %.*s is out of range (calls must be below %u)",
+				   (int)(len > 40 ? 40 : len), text, ps->o->alphabet);
+	if (p->t.n == p->t.cap)
+		cli_grow(&p->t.calls, &p->t.cap, p->t.n + 1, sizeof(*p->t.calls));
+	p->t.calls[p->t.n++] = (uint32_t)call;
+	return 0;
+}
+
+int parse_call_name(struct parser *ps, const char *name, size_t len, uint32_t *call)
+{
+	char buf[64];
+	int nr;
+
+	if (!ps->o->arch_known) {
+		ps->o->arch = ss_arch_native();
+		ps->o->arch_known = 1;
+	}
+	if (len >= sizeof(buf))
+		return parse_error(ps, "'%.40s...' is not a system call name", name) ? -1 : 1;
+	memcpy(buf, name, len);
+	buf[len] = 0;
+	if (!ps->o->arch && strncmp(buf, "syscall_", 8)) {
+		parse_fatal(ps, "call names need an architecture to be numbered: use --arch");
+		return -1;
+	}
+	nr = ss_syscall_number(ps->o->arch, buf);
+	if (nr < 0)
+		return parse_error(ps, "unknown system call '%s' on %s", buf,
+				   ss_arch_name(ps->o->arch) ? ss_arch_name(ps->o->arch) : "?") ? -1 : 1;
+	if ((uint32_t)nr >= ps->o->alphabet)
+		return parse_error(ps, "call %s is number %d, out of range (calls must be below %u)",
+				   buf, nr, ps->o->alphabet) ? -1 : 1;
+	*call = (uint32_t)nr;
+	return 0;
+}
+
+/* Split buf[0, len) into lines for a line parser; returns the bytes consumed. */
+static size_t parse_lines(struct parser *ps, const char *buf, size_t len, int final,
+			  int (*fn)(struct parser *, const char *, size_t))
+{
+	const char *p = buf, *end = buf + len;
+
+	while (p < end && !ps->fatal) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n;
+
+		if (!nl && !final)
+			break;
+		n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		ps->line++;
+		if (n && p[n - 1] == '\r')
+			n--;
+		fn(ps, p, n);
+		p = nl ? nl + 1 : end;
+	}
+	return (size_t)(p - buf);
+}
+
+static size_t parse_buffer(struct parser *ps, const char *buf, size_t len, int final)
+{
+	switch (ps->format) {
+	case FMT_ADFA:
+		return parse_adfa(ps, buf, len, final);
+	case FMT_UNM:
+		return parse_lines(ps, buf, len, final, parse_unm_line);
+	case FMT_STRACE:
+		return parse_lines(ps, buf, len, final, parse_strace_line);
+	case FMT_NAMES:
+		return parse_lines(ps, buf, len, final, parse_names_line);
+	default:
+		return len;
+	}
+}
+
+static void parser_free(struct parser *ps)
+{
+	struct pid_entry *e, *tmp;
+	size_t i;
+
+	HASH_ITER(hh, ps->pids, e, tmp) {
+		HASH_DEL(ps->pids, e);
+		free(e);
+	}
+	for (i = 0; i < ps->nprocs; i++) {
+		free(ps->procs[i]->t.name);
+		free(ps->procs[i]->t.calls);
+		free(ps->procs[i]);
+	}
+	free(ps->procs);
+	free(ps->children);
+}
+
+/*
+ * Pick the file's format from its first bytes (when not forced) and open
+ * the traces every file of that format has: 0 to go on, 1 when the file
+ * is empty (one empty trace, so it shows up in the results), or
+ * CLI_EXIT_INPUT.
+ */
+static int input_begin(struct parser *ps, const char *buf, size_t len, int final)
+{
+	if (ps->format == FMT_AUTO) {
+		ps->format = parse_detect(buf, len, final);
+		if (ps->format == FMT_AUTO && len == 0) {
+			parse_proc(ps, 0, 0);
+			return 1;
+		}
+		if (ps->format == FMT_AUTO) {
+			cli_error("%s: cannot tell the trace format; use --format unm|adfa|strace|names",
+				  ps->file);
+			return CLI_EXIT_INPUT;
+		}
+	}
+	if (ps->format == FMT_ADFA || ps->format == FMT_NAMES)
+		parse_proc(ps, 0, 0);	/* one trace per file, even when empty */
+	return 0;
+}
+
+/* Read a file that is not mapped: buffers of INPUT_CHUNK, lines carried over. */
+static int input_stream(struct parser *ps, struct source *src)
+{
+	size_t cap = INPUT_CHUNK, start = 0, end = 0;
+	int final = 0, begun = 0, rc = CLI_EXIT_OK;
+	char *buf = cli_malloc(cap);
+
+	while (!final && !rc) {
+		ssize_t r;
+		size_t used;
+
+		if (start) {
+			memmove(buf, buf + start, end - start);
+			end -= start;
+			start = 0;
+		}
+		if (end == cap) {
+			if (cap >= INPUT_LINE_MAX) {
+				parse_fatal(ps, "a line or number is longer than %u MiB",
+					    INPUT_LINE_MAX >> 20);
+				break;
+			}
+			cli_grow(&buf, &cap, cap * 2, 1);
+		}
+		r = source_read(src, buf + end, cap - end);
+		if (r < 0) {
+			cli_error("%s: %s", ps->file, r == -1 ? strerror(errno) : source_error(src));
+			rc = CLI_EXIT_INPUT;
+			break;
+		}
+		end += (size_t)r;
+		final = r == 0;
+		if (!begun) {
+			if (!final && end < INPUT_DETECT)
+				continue;
+			rc = input_begin(ps, buf, end, final);
+			begun = 1;
+			if (rc)
+				break;
+		}
+		used = parse_buffer(ps, buf + start, end - start, final);
+		start += used;
+		progress_bytes((uint64_t)used);
+		if (ps->fatal)
+			rc = ps->fatal;
+	}
+	free(buf);
+	return rc == 1 ? CLI_EXIT_OK : rc;
+}
+
+/* Read one file through its parser; the traces go to @cb at the end of the file. */
+static int input_file(const char *path, const char *family, struct input_opts *o, trace_cb cb,
+		      void *ctx)
+{
+	struct parser ps = { .o = o, .file = path, .family = family, .format = o->format };
+	struct source *src = source_open(path);
+	const char *map;
+	size_t len, i;
+	int rc;
+
+	if (!src) {
+		cli_error("%s: %s", path, strerror(errno));
+		return CLI_EXIT_INPUT;
+	}
+	map = source_map(src, &len);
+	if (map) {
+		/* The whole file at once: no copies, no carry-over between buffers. */
+		rc = input_begin(&ps, map, len, 1);
+		if (!rc) {
+			parse_buffer(&ps, map, len, 1);
+			progress_bytes((uint64_t)len);
+			rc = ps.fatal;
+		}
+		rc = rc == 1 ? CLI_EXIT_OK : rc;
+	} else {
+		rc = input_stream(&ps, src);
+	}
+	source_close(src);
+	o->files++;
+	progress_file();
+	for (i = 0; i < ps.nprocs && rc == CLI_EXIT_OK; i++) {
+		o->calls += ps.procs[i]->t.n;
+		progress_calls(ps.procs[i]->t.n);
+		rc = cb(ctx, &ps.procs[i]->t);
+	}
+	parser_free(&ps);
+	return rc;
+}
+
+static int name_cmp(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int skip_dot(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+/* The family of a file: its first directory below the argument, without a trailing "_<n>". */
+static char *family_of(const char *rel)
+{
+	const char *slash = strchr(rel, '/');
+	char *f;
+	size_t n, j;
+
+	if (!slash)
+		return NULL;
+	n = (size_t)(slash - rel);
+	f = cli_malloc(n + 1);
+	memcpy(f, rel, n);
+	f[n] = 0;
+	for (j = n; j > 0 && f[j - 1] >= '0' && f[j - 1] <= '9'; j--)
+		;
+	if (j > 1 && j < n && f[j - 1] == '_')
+		f[j - 1] = 0;
+	return f;
+}
+
+static int input_walk(const char *path, size_t root_len, struct input_opts *o, trace_cb cb,
+		      void *ctx, int depth)
+{
+	struct dirent **ents;
+	struct stat st;
+	int n, i, rc = CLI_EXIT_OK;
+
+	if (strcmp(path, "-") && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (depth > 64) {
+			cli_error("%s: directories nested too deep", path);
+			return CLI_EXIT_INPUT;
+		}
+		n = scandir(path, &ents, skip_dot, name_cmp);
+		if (n < 0) {
+			cli_error("%s: %s", path, strerror(errno));
+			return CLI_EXIT_INPUT;
+		}
+		for (i = 0; i < n; i++) {
+			size_t len = strlen(path) + strlen(ents[i]->d_name) + 2;
+			char *child = cli_malloc(len);
+
+			snprintf(child, len, "%s%s%s", path,
+				 path[strlen(path) - 1] == '/' ? "" : "/", ents[i]->d_name);
+			if (!rc)
+				rc = input_walk(child, root_len, o, cb, ctx, depth + 1);
+			free(child);
+			free(ents[i]);
+		}
+		free(ents);
+		return rc;
+	}
+	{
+		char *family = depth ? family_of(path + root_len) : NULL;
+
+		rc = input_file(path, family, o, cb, ctx);
+		free(family);
+	}
+	return rc;
+}
+
+int input_read(char *const *paths, int npaths, struct input_opts *o, trace_cb cb, void *ctx)
+{
+	int i, rc = CLI_EXIT_OK;
+
+	progress_start(o->progress);
+	for (i = 0; i < npaths && rc == CLI_EXIT_OK; i++) {
+		size_t root_len = strlen(paths[i]);
+
+		while (root_len && paths[i][root_len - 1] == '/')
+			root_len--;
+		rc = input_walk(paths[i], root_len + 1, o, cb, ctx, 0);
+	}
+	progress_stop();
+	if (o->skipped)
+		cli_warn("%llu malformed line%s or token%s skipped", (unsigned long long)o->skipped,
+			 o->skipped == 1 ? "" : "s", o->skipped == 1 ? "" : "s");
+	return rc;
+}
