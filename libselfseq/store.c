@@ -31,7 +31,11 @@ struct selfseq_store {
 	int fd;
 };
 
-/* Only the owner may write where profiles live, or anyone could plant links. */
+/*
+ * Only we (or root) may write where profiles live, or anyone could plant
+ * links or profiles: the directory must be ours or root's, and writable by
+ * its owner only.
+ */
 static int ss_check_private(int fd)
 {
 	struct stat st;
@@ -40,6 +44,8 @@ static int ss_check_private(int fd)
 		return -errno;
 	if (!S_ISDIR(st.st_mode))
 		return -ENOTDIR;
+	if (st.st_uid != geteuid() && st.st_uid != 0)
+		return -EACCES;
 	return st.st_mode & (S_IWGRP | S_IWOTH) ? -EACCES : 0;
 }
 

@@ -32,12 +32,13 @@ static int read_trace(const char *path, struct trace *t)
 	FILE *f = fopen(path, "r");
 	size_t cap = 0;
 	unsigned long v;
+	uint32_t *grown;
 	int c;
 
-	if (!f)
-		return -errno;
 	t->calls = NULL;
 	t->n = 0;
+	if (!f)
+		return -errno;
 	while ((c = fscanf(f, "%lu", &v)) == 1) {
 		if (v >= ALPHABET) {
 			fprintf(stderr, "%s: call %lu outside the alphabet\n", path, v);
@@ -46,9 +47,12 @@ static int read_trace(const char *path, struct trace *t)
 		}
 		if (t->n == cap) {
 			cap = cap ? 2 * cap : 1024;
-			t->calls = realloc(t->calls, cap * sizeof(*t->calls));
-			if (!t->calls)
+			grown = realloc(t->calls, cap * sizeof(*t->calls));
+			if (!grown) {
+				fclose(f);
 				return -ENOMEM;
+			}
+			t->calls = grown;
 		}
 		t->calls[t->n++] = (uint32_t)v;
 	}
@@ -117,8 +121,10 @@ int main(int argc, char **argv)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", argv[1], names[i]->d_name);
 		err = read_trace(path, &t);
-		if (err)
+		if (err) {
+			free(t.calls);
 			break;
+		}
 		files++;
 		err = selfseq_db_add(all, t.calls, t.n);
 		/* Calls this trace would add to the 100-call profile. */
@@ -138,6 +144,9 @@ int main(int argc, char **argv)
 		}
 		free(t.calls);
 	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 	if (err) {
 		fprintf(stderr, "%s: %s\n", argv[1], selfseq_strerror(err));
 		return 1;

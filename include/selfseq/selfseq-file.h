@@ -47,7 +47,8 @@ int selfseq_profile_load(const char *path, const struct selfseq_allocator *alloc
  * directory, fsyncs it, renames it over @p path and fsyncs the directory.
  * After a crash or a failure at any point @p path holds either its old
  * content or the new one, never a mix. A failed save removes its temporary
- * file; a crash can leave one behind (named `.selfseq-tmp-*`).
+ * file; a crash can leave one behind (named `.selfseq-tmp-*`). A symbolic
+ * link at @p path is replaced by the file, not followed.
  * @param profile the profile (only read).
  * @param path the file; its directory must exist.
  * @return 0; -ENOMEM; errors of open(2), write(2), fsync(2), rename(2).
@@ -64,8 +65,10 @@ int selfseq_profile_save(const struct selfseq_profile *profile, const char *path
  * Keys must be absolute paths without empty, `.` or `..` components
  * (-EINVAL otherwise). Everything under the store is opened relative to the
  * store's directory without following symbolic links: a link planted in
- * the store is refused with -ELOOP (or -ENOTDIR), never followed. A store
- * directory that group or others may write to is refused with -EACCES.
+ * the store is refused with -ELOOP (or -ENOTDIR), never followed. A
+ * directory of the store (its top included) that group or others may write
+ * to, or that belongs to another user than the caller or root, is refused
+ * with -EACCES.
  * @{ */
 
 struct selfseq_store;
@@ -79,7 +82,8 @@ struct selfseq_store;
  * @param flags 0 or #SELFSEQ_STORE_CREATE.
  * @param[out] store the store; release with selfseq_store_close().
  * @return 0; -EINVAL for unknown flags; -ENOENT when @p dir is missing and not
- * to be created; -ENOTDIR; -EACCES when @p dir is writable by group or others;
+ * to be created; -ENOTDIR; -EACCES when @p dir is writable by group or others
+ * or belongs to another user (not root);
  * other errors of mkdir(2) and open(2); -ENOMEM.
  * @since 1.0
  */
