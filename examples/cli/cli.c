@@ -4,16 +4,23 @@
  * options, profiles on disk.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include <selfseq/selfseq-file.h>
 
 #include "cli.h"
 #include "syscall-names.h"
+
+/* Arrays this big ask for transparent huge pages. */
+#define CLI_HUGE_ARRAY (4u << 20)
+/* Traces this long are scored on two threads. */
+#define CLI_SCORE_PARALLEL (1u << 18)
 
 const char *cli_prog = "selfseq";
 
@@ -97,6 +104,14 @@ void cli_grow(void *pp, size_t *cap, size_t need, size_t size)
 	}
 	*p = cli_realloc(*p, c * size);
 	*cap = c;
+	if (c * size >= CLI_HUGE_ARRAY) {
+		/* Big arrays fill fast: 2 MiB pages spare hundreds of page faults per MiB. */
+		uintptr_t lo = ((uintptr_t)*p + (2u << 20) - 1) & ~(uintptr_t)((2u << 20) - 1);
+		uintptr_t hi = ((uintptr_t)*p + c * size) & ~(uintptr_t)((2u << 20) - 1);
+
+		if (hi > lo)
+			madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+	}
 }
 
 int cli_parse_u32(const char *s, uint32_t lo, uint32_t hi, const char *what, uint32_t *out)
@@ -194,6 +209,63 @@ const char *cli_call_name(uint32_t arch, uint32_t call, char *buf, size_t len)
 	return buf;
 }
 
+struct score_half {
+	const struct selfseq_db *db;
+	const uint32_t *calls;
+	size_t n;
+	uint8_t *misses;
+	struct selfseq_score s;
+	int err;
+};
+
+static void *score_half_run(void *arg)
+{
+	struct score_half *h = arg;
+	struct selfseq_score_opts so = { .sz = sizeof(so), .misses = h->misses };
+
+	h->s.sz = sizeof(h->s);
+	h->err = selfseq_db_score(h->db, h->calls, h->n, &so, &h->s);
+	return NULL;
+}
+
+/*
+ * A long trace is scored as two halves on two threads (scoring only reads
+ * the database, which the library allows concurrently). The second half
+ * starts k calls early so that its calls see their full history; those k
+ * calls, scored with a shortened history, are taken out again.
+ */
+static int score_halves(const struct selfseq_db *db, const uint32_t *calls, size_t n,
+			uint8_t *misses, struct selfseq_score *s)
+{
+	size_t k = selfseq_db_get_window(db) - 1, mid = n / 2, i;
+	struct score_half a = { db, calls, mid, misses, { 0 }, 0 };
+	struct score_half b = { db, calls + mid - k, n - mid + k, NULL, { 0 }, 0 };
+	pthread_t tid;
+
+	b.misses = cli_malloc(b.n);
+	if (pthread_create(&tid, NULL, score_half_run, &b)) {
+		free(b.misses);
+		return 1;	/* not started: the caller scores in one piece */
+	}
+	score_half_run(&a);
+	pthread_join(tid, NULL);
+	if (!a.err && !b.err) {
+		for (i = 0; i < k; i++) {
+			b.s.mismatches -= b.misses[i];
+			b.s.anomalous_calls -= b.misses[i] != 0;
+		}
+		memcpy(misses + mid, b.misses + k, n - mid);
+		s->calls = n;
+		s->mismatches = a.s.mismatches + b.s.mismatches;
+		s->anomalous_calls = a.s.anomalous_calls + b.s.anomalous_calls;
+		s->max_mismatches = selfseq_max_mismatches(selfseq_db_get_window(db), n);
+		s->ppm = s->max_mismatches ?
+				 (uint32_t)(s->mismatches * 1000000u / s->max_mismatches) : 0;
+	}
+	free(b.misses);
+	return a.err ? a.err : b.err;
+}
+
 int cli_score(const struct selfseq_db *db, const uint32_t *calls, size_t n, uint32_t frame,
 	      uint8_t **misses, size_t *misses_cap, struct selfseq_score *s, uint32_t *max_lfc)
 {
@@ -201,13 +273,16 @@ int cli_score(const struct selfseq_db *db, const uint32_t *calls, size_t n, uint
 	uint32_t lfc = 0, max = 0;
 	const uint8_t *m;
 	size_t i;
-	int err;
+	int err = 1;
 
 	cli_grow(misses, misses_cap, n, 1);
 	so.misses = *misses;
 	memset(s, 0, sizeof(*s));
 	s->sz = sizeof(*s);
-	err = selfseq_db_score(db, calls, n, &so, s);
+	if (n >= CLI_SCORE_PARALLEL)
+		err = score_halves(db, calls, n, *misses, s);
+	if (err > 0)
+		err = selfseq_db_score(db, calls, n, &so, s);
 	if (err)
 		return err;
 	/*

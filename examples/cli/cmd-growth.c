@@ -102,8 +102,8 @@ int cmd_growth(int argc, char **argv)
 		for (j = 0; j < curves[i].n; j++)
 			printf("%u\t%.0f\t%.0f\n", windows[i], curves[i].calls[j], curves[i].pairs[j]);
 		snprintf(labels[i], sizeof(labels[i]), "window %u", windows[i]);
-		series[i] = (struct svg_series){ labels[i], curves[i].calls, curves[i].pairs,
-						 curves[i].n };
+		series[i] = (struct svg_series){ .label = labels[i], .x = curves[i].calls,
+						 .y = curves[i].pairs, .n = curves[i].n };
 	}
 	if (!rc && svg) {
 		struct svg_plot plot = {

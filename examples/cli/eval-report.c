@@ -297,7 +297,8 @@ static int write_plots(const struct eval *ev, const char *dir)
 			}
 			snprintf(labels[m], sizeof(labels[m]), "%s (AUC %.3f)", eval_measure_names[m],
 				 w->roc[m].auc);
-			s[m] = (struct svg_series){ labels[m], xs[m], ys[m], w->roc[m].n };
+			s[m] = (struct svg_series){ .label = labels[m], .x = xs[m], .y = ys[m],
+						    .n = w->roc[m].n };
 		}
 		snprintf(path, sizeof(path), "%s/%sroc-w%u.svg", dir, ev->prefix, w->window);
 		rc = svg_write(path, &plot, s, M_COUNT);
@@ -312,8 +313,8 @@ static int write_plots(const struct eval *ev, const char *dir)
 	}
 	for (i = 0; i < ev->nw; i++) {
 		snprintf(labels[i], sizeof(labels[i]), "window %u", ev->w[i].window);
-		s[i] = (struct svg_series){ labels[i], ev->w[i].growth.calls, ev->w[i].growth.pairs,
-					    ev->w[i].growth.n };
+		s[i] = (struct svg_series){ .label = labels[i], .x = ev->w[i].growth.calls,
+					    .y = ev->w[i].growth.pairs, .n = ev->w[i].growth.n };
 	}
 	snprintf(title, sizeof(title), "%s: database growth", ev->title);
 	snprintf(path, sizeof(path), "%s/%sgrowth.svg", dir, ev->prefix);

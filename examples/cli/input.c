@@ -6,6 +6,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 #define INPUT_LINE_MAX (64u << 20)	/* longest line or number run accepted */
 #define INPUT_DETECT (64u << 10)	/* bytes looked at to guess a format */
 #define INPUT_SHOWN_ERRORS 20		/* skipped errors printed before going quiet */
+#define INPUT_PARALLEL (4u << 20)	/* ADFA files this big are parsed on two threads */
 
 struct pid_entry {
 	uint32_t pid;
@@ -80,6 +82,10 @@ int parse_error(struct parser *ps, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (ps->trial) {
+		ps->fatal = CLI_EXIT_INPUT;
+		return -1;
+	}
 	if (ps->o->skip_errors) {
 		if (ps->o->skipped < INPUT_SHOWN_ERRORS) {
 			va_start(ap, fmt);
@@ -103,6 +109,9 @@ void parse_fatal(struct parser *ps, const char *fmt, ...)
 {
 	va_list ap;
 
+	ps->fatal = CLI_EXIT_INPUT;
+	if (ps->trial)
+		return;
 	va_start(ap, fmt);
 	parse_vmsg(ps, "", fmt, ap);
 	va_end(ap);
@@ -363,6 +372,64 @@ static int input_stream(struct parser *ps, struct source *src)
 	return rc == 1 ? CLI_EXIT_OK : rc;
 }
 
+struct adfa_half {
+	struct parser ps;
+	const char *buf;
+	size_t len;
+};
+
+static void *adfa_half_run(void *arg)
+{
+	struct adfa_half *h = arg;
+
+	parse_proc(&h->ps, 0, 0);
+	parse_adfa(&h->ps, h->buf, h->len, 1);
+	return NULL;
+}
+
+/*
+ * A big ADFA file parsed as two halves on two threads, the second half's
+ * calls then appended to the first's. Both halves are trial runs: on any
+ * problem the caller parses the file again the ordinary way, which reports
+ * it with its line number. Returns 0 when done, -1 otherwise.
+ */
+static int parse_adfa_halves(struct parser *ps, const char *buf, size_t len)
+{
+	struct adfa_half h = { .ps = { .o = ps->o, .file = ps->file, .family = ps->family,
+				       .format = FMT_ADFA, .trial = 1 } };
+	struct proc *pr = ps->procs[0], *pr2;
+	size_t mid = len / 2;
+	pthread_t tid;
+
+	while (mid < len && buf[mid] != ' ' && buf[mid] != '\n')
+		mid++;
+	if (mid == len)
+		return -1;
+	h.buf = buf + mid;
+	h.len = len - mid;
+	if (pthread_create(&tid, NULL, adfa_half_run, &h))
+		return -1;
+	ps->trial = 1;
+	parse_adfa(ps, buf, mid, 1);
+	ps->trial = 0;
+	pthread_join(tid, NULL);
+	pr2 = h.ps.procs[0];
+	if (!ps->fatal && !h.ps.fatal) {
+		cli_grow(&pr->t.calls, &pr->t.cap, pr->t.n + pr2->t.n, sizeof(uint32_t));
+		memcpy(pr->t.calls + pr->t.n, pr2->t.calls, pr2->t.n * sizeof(uint32_t));
+		pr->t.n += pr2->t.n;
+		ps->line += h.ps.line - 1;
+	}
+	parser_free(&h.ps);
+	if (ps->fatal || h.ps.fatal) {
+		pr->t.n = 0;
+		ps->line = 0;
+		ps->fatal = 0;
+		return -1;
+	}
+	return 0;
+}
+
 /* Read one file through its parser; the traces go to @cb at the end of the file. */
 static int input_file(const char *path, const char *family, struct input_opts *o, trace_cb cb,
 		      void *ctx)
@@ -382,7 +449,9 @@ static int input_file(const char *path, const char *family, struct input_opts *o
 		/* The whole file at once: no copies, no carry-over between buffers. */
 		rc = input_begin(&ps, map, len, 1);
 		if (!rc) {
-			parse_buffer(&ps, map, len, 1);
+			if (ps.format != FMT_ADFA || len < INPUT_PARALLEL ||
+			    parse_adfa_halves(&ps, map, len))
+				parse_buffer(&ps, map, len, 1);
 			progress_bytes((uint64_t)len);
 			rc = ps.fatal;
 		}

@@ -2,8 +2,10 @@
 /*
  * The numeric formats: ADFA-LD (a file of whitespace-separated call
  * numbers, one trace) and UNM ("PID CALL" lines, split by PID), plus the
- * plain call-name list. ADFA is the speed path: one pass over the bytes
- * with a class table, no scanf, the output array reserved per buffer.
+ * plain call-name list. ADFA is the speed path: 64-byte blocks judged
+ * with word-wide bit tricks (adfa_block()), a careful byte-by-byte path
+ * for anything unusual and for error messages, no scanf, the output array
+ * reserved per buffer.
  */
 #include <string.h>
 
@@ -23,39 +25,102 @@ static const unsigned char cls[256] = {
 #define MAX_DIGITS 19
 
 #define ONES 0x0101010101010101ull
+#define BLOCK 64	/* bytes judged at once by the fast path */
 
 /*
- * The common case in one step and no branch per digit: a number of 1..7
- * digits followed by a blank, with 8 readable bytes at @p. The bytes are
- * loaded as one word; a byte is a digit when (byte ^ '0') < 10, and the
- * digits are combined pairwise by multiplications (Lemire's method for
- * eight digits, the missing leading digits being zero bytes). Returns the
- * digit count, 0 when the slow path must decide (anything else).
+ * The fast path works on words of 8 bytes. A byte is a digit when
+ * (byte ^ '0') < 10; a per-byte test leaves one bit in the top of each
+ * byte, and one multiplication gathers those 8 bits into a byte (bit i
+ * for byte i), like SSE's movemask.
  */
-static inline unsigned swar_number(const unsigned char *p, uint32_t *value)
+static inline uint64_t gather8(uint64_t topbits)
 {
-	uint64_t w, t, nondigit, x;
-	unsigned len;
+	return ((topbits >> 7) * 0x0102040810204080ull) >> 56;
+}
+
+static inline uint64_t load8(const unsigned char *p)
+{
+	uint64_t w;
 
 	memcpy(&w, p, 8);
-	t = w ^ (ONES * '0');
-	nondigit = (((t & (ONES * 0x7f)) + ONES * (0x80 - 10)) | t) & (ONES * 0x80);
-	if (!nondigit || (nondigit & 0x80))
-		return 0;	/* 8 digits or more, or no digit first */
-	len = (unsigned)__builtin_ctzll(nondigit) >> 3;
-	if (cls[p[len]] < C_BLANK)
-		return 0;	/* "12a": the slow path reports it */
-	x = t << (8 * (8 - len));
-	x = (x * 10 + (x >> 8)) & 0x00ff00ff00ff00ffull;
-	x = (x * 100 + (x >> 16)) & 0x0000ffff0000ffffull;
-	x = (x * 10000 + (x >> 32)) & 0xffffffffull;
-	*value = (uint32_t)x;
-	return len;
+	return w;
+}
+
+/* Top bit of each byte that is not a digit, for t = word ^ "00000000". */
+static inline uint64_t nondigit_bits(uint64_t t)
+{
+	return (((t & (ONES * 0x7f)) + ONES * (0x80 - 10)) | t) & (ONES * 0x80);
+}
+
+/* Top bit of each byte equal to @c (exact: no false positive from carries). */
+static inline uint64_t equal_bits(uint64_t w, unsigned char c)
+{
+	uint64_t x = w ^ (ONES * c);
+
+	return ~(((x & (ONES * 0x7f)) + ONES * 0x7f) | x) & (ONES * 0x80);
+}
+
+/*
+ * Parse the numbers that start in the BLOCK bytes at @p into @out when the
+ * block holds only digits, spaces and newlines, every number has 1 to 4
+ * digits (an alphabet has at most 1024 calls), ends in a space or newline
+ * and is below @alphabet; @p must not be inside a number and BLOCK + 8
+ * bytes must be readable. Returns the count and sets *next past the block
+ * and any number running over its end, and *lines to the newlines passed;
+ * -1 when the block needs the careful path. Numbers and their lengths come
+ * from bit masks, so parsing one does not wait for the previous one.
+ */
+static int adfa_block(const unsigned char *p, uint32_t alphabet, uint32_t *out,
+		      const unsigned char **next, uint64_t *lines)
+{
+	uint64_t nondigit = 0, space = 0, newline = 0, starts;
+	size_t stop = BLOCK;
+	int j, n = 0;
+
+	for (j = 0; j < BLOCK / 8; j++) {
+		uint64_t w = load8(p + 8 * j);
+
+		nondigit |= gather8(nondigit_bits(w ^ (ONES * '0'))) << (8 * j);
+		space |= gather8(equal_bits(w, ' ')) << (8 * j);
+		newline |= gather8(equal_bits(w, '\n')) << (8 * j);
+	}
+	if (nondigit & ~space & ~newline)
+		return -1;
+	/* A digit after a non-digit starts a number; the byte before the block is not a digit. */
+	starts = ~nondigit & (nondigit << 1 | 1);
+	while (starts) {
+		unsigned s = (unsigned)__builtin_ctzll(starts), len;
+		uint64_t rest = nondigit >> s, x;
+
+		starts &= starts - 1;
+		if (rest) {
+			len = (unsigned)__builtin_ctzll(rest);
+		} else {
+			/* Runs past the block: look at the bytes after it. */
+			for (len = BLOCK - s; len < 5 && cls[p[s + len]] == C_DIGIT; len++)
+				;
+			if (p[s + len] != ' ' && p[s + len] != '\n')
+				return -1;
+			stop = s + len;
+		}
+		if (len > 4)
+			return -1;
+		/* The digits in the low 4 bytes, first digit highest, zeros before: combine pairwise. */
+		x = ((load8(p + s) ^ (ONES * '0')) << (8 * (4 - len))) & 0xffffffffull;
+		x = (x * 10 + (x >> 8)) & 0x00ff00ffull;
+		x = (x * 100 + (x >> 16)) & 0xffffull;
+		if (x >= alphabet)
+			return -1;
+		out[n++] = (uint32_t)x;
+	}
+	*next = p + stop;
+	*lines = (uint64_t)__builtin_popcountll(newline);
+	return n;
 }
 
 size_t parse_adfa(struct parser *ps, const char *buf, size_t len, int final)
 {
-	const unsigned char *p = (const unsigned char *)buf, *end;
+	const unsigned char *p = (const unsigned char *)buf, *end, *careful_until;
 	struct proc *pr = ps->procs[0];
 	const uint32_t alphabet = ps->o->alphabet;
 	uint32_t *out;
@@ -74,20 +139,23 @@ size_t parse_adfa(struct parser *ps, const char *buf, size_t len, int final)
 	if (!ps->line)
 		ps->line = 1;
 	out = pr->t.calls + pr->t.n;
+	careful_until = p;
 	while (p < end) {
 		unsigned c;
 
-		if (p + 8 <= end) {
-			uint32_t v;
-			unsigned n = swar_number(p, &v);
+		if (p >= careful_until && end - p >= BLOCK + 8) {
+			const unsigned char *next;
+			uint64_t lines;
+			int n = adfa_block(p, alphabet, out, &next, &lines);
 
-			if (n && v < alphabet) {
-				*out++ = v;
-				p += n;
-				if (*p == ' ')
-					p++;
+			if (n >= 0) {
+				out += n;
+				p = next;
+				ps->line += lines;
 				continue;
 			}
+			/* Something unusual in there: byte by byte up to the block's end. */
+			careful_until = p + BLOCK;
 		}
 		c = cls[*p];
 		if (c == C_DIGIT) {

@@ -31,6 +31,12 @@ struct parser {
 	enum trace_format format;
 	uint64_t line;		/* 1-based number of the line being parsed */
 	int fatal;		/* CLI_EXIT_* once parsing must stop */
+	/*
+	 * A trial run (a part of a file parsed on another thread): the first
+	 * problem stops it silently, and the file is then parsed again from
+	 * its start the ordinary way, which reports it with its line.
+	 */
+	int trial;
 	/* Processes of this file, in order of first appearance. */
 	struct proc **procs;
 	size_t nprocs, procs_cap;
