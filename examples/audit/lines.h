@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Which input lines became records. libauparse silently drops lines it
+ * cannot parse; every record it delivers carries its line number, so the
+ * lines never marked are the skipped ones, reported as FILE:LINE. A ring
+ * of bits covers the lines still in flight (events wait in libauparse
+ * until complete), so memory stays bounded on endless streams.
+ */
+#ifndef SELFSEQ_AUDIT_LINES_H
+#define SELFSEQ_AUDIT_LINES_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* Lines in flight tracked at most; older unmarked lines count as skipped. */
+#define SS_LINES_RING (1u << 20)
+
+struct ss_lines {
+	const char *name;	/* for messages: a file name or "<stdin>" */
+	uint64_t base;		/* first line (1-based) not yet settled */
+	uint64_t *bits;		/* SS_LINES_RING bits, allocated on first use */
+	uint64_t skipped;	/* settled lines no record came from */
+	uint64_t late;		/* records from lines already counted as skipped */
+	FILE *warn;		/* where to name skipped lines, or NULL */
+	uint32_t warned, warn_max;
+};
+
+void ss_lines_init(struct ss_lines *l, const char *name, FILE *warn, uint32_t warn_max);
+void ss_lines_free(struct ss_lines *l);
+
+/* A record came from @line. -ENOMEM if the ring could not be allocated. */
+int ss_lines_mark(struct ss_lines *l, uint64_t line);
+
+/* The input had @total lines: settle all of them. */
+void ss_lines_finish(struct ss_lines *l, uint64_t total);
+
+#endif /* SELFSEQ_AUDIT_LINES_H */

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * From a libauparse event to calls in kernel order: every record's line is
+ * marked as read, SYSCALL records are parsed, their strings interned, and
+ * the calls go through the reorder buffer to the tracker.
+ */
+#include <string.h>
+
+#include <libaudit.h>
+
+#include "audit.h"
+
+/* The line tracker of the file the current record came from. */
+static struct ss_lines *ss_lines_for(auparse_state_t *au, struct ss_lines *lines_of_file[],
+				     const char *const files[], size_t nfiles)
+{
+	static const char *last_name;
+	static size_t last_index;
+	const char *name;
+	size_t i;
+
+	if (nfiles == 1)
+		return lines_of_file[0];
+	name = auparse_get_filename(au);
+	if (!name)
+		return NULL;
+	if (name == last_name && last_index < nfiles)
+		return lines_of_file[last_index];
+	for (i = 0; i < nfiles; i++)
+		if (!strcmp(files[i], name)) {
+			last_name = name;
+			last_index = i;
+			return lines_of_file[i];
+		}
+	return NULL;
+}
+
+static void ss_warn_record(struct ss_app *a, auparse_state_t *au, enum ss_skip why,
+			   const char *field)
+{
+	const char *file = auparse_get_filename(au);
+
+	if (a->skipped[why] > a->o.warn_max)
+		return;
+	if (a->skipped[why] == a->o.warn_max) {
+		fprintf(stderr, "selfseq-audit: more records skipped as %s, not shown\n",
+			ss_skip_name(why));
+		return;
+	}
+	fprintf(stderr, "%s:%u: SYSCALL record skipped (%s%s%s)\n", file ? file : "<stdin>",
+		auparse_get_line_number(au), ss_skip_name(why), field ? ": field " : "",
+		field ? field : "");
+}
+
+static void ss_pipeline_syscall(struct ss_app *a, auparse_state_t *au)
+{
+	struct ss_call c;
+	const char *field;
+	enum ss_skip why;
+
+	a->syscall_records++;
+	why = ss_record_parse(au, &c, a->exe_buf, &field);
+	if (why == SS_SKIP_NONE) {
+		int had_host = c.host != NULL;
+
+		c.exe = ss_names_get(a->names, c.exe);
+		if (had_host)
+			c.host = ss_names_get(a->names, c.host);
+		if (!c.exe || (had_host && !c.host)) {
+			/* The name table is full (--max-names) or memory is short. */
+			why = SS_SKIP_LIMIT;
+			field = c.exe ? "node" : "exe";
+		} else if (ss_reorder_push(&a->reorder, &c)) {
+			why = SS_SKIP_LIMIT;
+			field = NULL;
+		}
+	}
+	if (why != SS_SKIP_NONE) {
+		ss_warn_record(a, au, why, field);
+		a->skipped[why]++;
+	}
+}
+
+void ss_pipeline_event(struct ss_app *a, auparse_state_t *au, struct ss_lines *lines_of_file[],
+		       const char *const files[], size_t nfiles)
+{
+	a->events++;
+	if (auparse_first_record(au) <= 0)
+		return;
+	do {
+		struct ss_lines *l = ss_lines_for(au, lines_of_file, files, nfiles);
+
+		a->records++;
+		if (l)
+			ss_lines_mark(l, auparse_get_line_number(au));
+		if (auparse_get_type(au) == AUDIT_SYSCALL)
+			ss_pipeline_syscall(a, au);
+	} while (auparse_next_record(au) > 0);
+	ss_pipeline_drain(a, 0);
+}
+
+void ss_pipeline_drain(struct ss_app *a, int all)
+{
+	struct ss_call c;
+
+	while (ss_reorder_pop(&a->reorder, all, &c))
+		ss_track_call(a, &c);
+}
