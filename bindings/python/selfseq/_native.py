@@ -127,7 +127,8 @@ _PROTOTYPES = {
     "selfseq_db_merge": (_int, [_h, _h]),
     "selfseq_db_diff": (_int, [_h, _h, _h]),
     "selfseq_db_next_pair": (_int, [_h, POINTER(_u64), POINTER(Pair)]),
-    "selfseq_db_score": (_int, [_h, _p, _sz, POINTER(ScoreOpts), POINTER(Score)]),
+    # Struct pointers as addresses: Database.score() passes cached per-thread structs.
+    "selfseq_db_score": (_int, [_h, _p, _sz, _p, _p]),
 
     "selfseq_stream_new": (_int, [POINTER(StreamOpts), POINTER(_h)]),
     "selfseq_stream_free": (None, [_h]),

@@ -4,26 +4,40 @@
 import array
 import ctypes
 import errno
+import threading
 from collections import namedtuple
 from ctypes import byref
 
 from . import _native
-from ._calls import as_call, as_calls, as_u32
+from ._calls import U32_MAX, as_call, as_calls, as_u32
 from ._handle import Handle, closed
 from ._native import lib as _lib
 from .errors import SelfseqError, check
-from .score import Score
+from .score import UNPACK, Score
 
 __all__ = ["Database", "Pair"]
 
 Pair = namedtuple("Pair", "call prev distance")
 Pair.__doc__ = """One lookahead pair: ``prev`` was seen ``distance`` calls before ``call``."""
 
-_score = _lib.db_score          # looked up once: Database.score() is the hot path
+# Looked up once: Database.score() is the hot path.
+_score = _lib.db_score
+_unpack = UNPACK
+_new_tuple = tuple.__new__
 _SCORE_SZ = ctypes.sizeof(_native.Score)
 _OPTS_SZ = ctypes.sizeof(_native.ScoreOpts)
 _CScore = _native.Score
 _CScoreOpts = _native.ScoreOpts
+# Each thread scores into its own C result and options structs, made once:
+# the C call runs without the GIL, so threads must not share them.
+_tls = threading.local()
+
+
+def _tls_bufs():
+    out = _native.new(_CScore)
+    opts = _native.new(_CScoreOpts)
+    _tls.bufs = bufs = (out, ctypes.addressof(out), opts, ctypes.addressof(opts))
+    return bufs
 
 
 class _ViewHandle:
@@ -223,27 +237,40 @@ class Database:
         Raises:
             SelfseqError: ERANGE for a call >= alphabet; EINVAL for a bad frame.
         """
+        # The hot path of any evaluation: every line here is paid per trace.
         p = self._h.ptr
         if p is None:
             self._ptr()
-        c = as_calls(trace)
-        s = _CScore()
-        s.sz = _SCORE_SZ
-        if misses or lfc_frame:
-            opts = _CScoreOpts()
-            opts.sz = _OPTS_SZ
-            opts.lfc_frame = as_u32(lfc_frame, "lfc_frame")
-            buf = None
-            if misses:
-                buf = array.array("B", bytes(c.n))
-                opts.misses = buf.buffer_info()[0] if c.n else None
-            rc = _score(p, c.address, c.n, byref(opts), byref(s))
+        if isinstance(trace, array.array) and trace.typecode == "I":
+            address, n = trace.buffer_info()
+            calls = None
         else:
-            buf = None
-            rc = _score(p, c.address, c.n, None, byref(s))
+            calls = as_calls(trace)
+            address, n = calls.address, calls.n
+        try:
+            out, out_addr, opts, opts_addr = _tls.bufs
+        except AttributeError:
+            out, out_addr, opts, opts_addr = _tls_bufs()
+        buf = None
+        if misses:
+            o = _CScoreOpts()
+            o.sz = _OPTS_SZ
+            o.lfc_frame = as_u32(lfc_frame, "lfc_frame")
+            buf = array.array("B", bytes(n))
+            o.misses = buf.buffer_info()[0] if n else None
+            rc = _score(p, address, n, ctypes.addressof(o), out_addr)
+        elif lfc_frame:
+            opts.lfc_frame = lfc_frame if type(lfc_frame) is int and 0 < lfc_frame <= U32_MAX \
+                else as_u32(lfc_frame, "lfc_frame")  # pylint: disable=unidiomatic-typecheck
+            rc = _score(p, address, n, opts_addr, out_addr)
+        else:
+            rc = _score(p, address, n, None, out_addr)
         if rc < 0:
-            raise self._calls_error(rc, c, "score")
-        return Score._from_c(s, lfc_frame, buf)  # pylint: disable=protected-access
+            if calls is None:
+                calls = as_calls(trace)
+            raise self._calls_error(rc, calls, "score")
+        _, c, m, mx, a, ppm, lfc = _unpack(out)
+        return _new_tuple(Score, (c, m, mx, a, ppm, lfc if lfc_frame else None, buf))
 
     def distances(self, call, prev):
         """The distances at which ``prev`` was seen before ``call``, ascending.

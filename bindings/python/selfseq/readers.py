@@ -19,6 +19,8 @@ import zlib
 __all__ = ["Trace", "TraceFormatError", "read_adfa", "read_unm"]
 
 _BAD_ADFA = re.compile(rb"[^0-9\s]")
+_ADFA_CHARS = b"0123456789 \t\n\r\v\f"     # what bytes.split() splits on, and digits
+_DIGITS_SPACE = b"0123456789 "
 
 
 class Trace(array.array):
@@ -75,14 +77,23 @@ def _lineno(data, offset):
     return data.count(b"\n", 0, offset) + 1
 
 
+def _bad_token(data, path, what="call numbers are decimal integers"):
+    """TraceFormatError at the first byte that is neither a digit nor whitespace."""
+    m = _BAD_ADFA.search(data)
+    off = m.start() if m else 0
+    return TraceFormatError(path, _lineno(data, off), f"unexpected {data[off:off + 1]!r}: {what}")
+
+
+def _too_large(tokens, data, path):
+    for tok in tokens:
+        if int(tok) > 0xFFFFFFFF:
+            return TraceFormatError(path, _lineno(data, data.find(tok)),
+                                    f"call number {int(tok)} is larger than 4294967295")
+    return TraceFormatError(path, 0, "call number larger than 4294967295")
+
+
 def _numbers(tokens, data, path):
-    """array('I') of decimal tokens, or TraceFormatError pointing at the bad one."""
-    if tokens and not b"".join(tokens).isdigit():
-        m = _BAD_ADFA.search(data)
-        off = m.start() if m else 0
-        raise TraceFormatError(path, _lineno(data, off),
-                               f"unexpected {data[off:off + 1]!r}: call numbers are "
-                               "decimal integers")
+    """array('I') of decimal tokens (already checked to be digits)."""
     try:
         # The json scanner turns digits into ints fastest; it refuses leading zeros.
         values = json.loads(b"[" + b",".join(tokens) + b"]")
@@ -91,12 +102,25 @@ def _numbers(tokens, data, path):
     try:
         return array.array("I", values)
     except OverflowError:
-        for tok in tokens:
-            if int(tok) > 0xFFFFFFFF:
-                raise TraceFormatError(path, _lineno(data, data.find(tok)),
-                                       f"call number {int(tok)} is larger than "
-                                       "4294967295") from None
-        raise
+        raise _too_large(tokens, data, path) from None
+
+
+def _adfa_trace(data, path):
+    """The Trace of one ADFA-LD file's bytes."""
+    if data.translate(None, _ADFA_CHARS):
+        raise _bad_token(data, path)
+    text = data.strip()
+    if not text.translate(None, _DIGITS_SPACE) and b"  " not in text:
+        # The usual file: numbers separated by single spaces. Turning it into
+        # a JSON list costs one replace, where split() would make an object
+        # per call.
+        try:
+            return Trace(json.loads(b"[" + text.replace(b" ", b",") + b"]"), path)
+        except ValueError:
+            pass                        # leading zeros: the general path
+        except OverflowError:
+            raise _too_large(text.split(), data, path) from None
+    return Trace(_numbers(data.split(), data, path), path)
 
 
 def read_adfa(path):
@@ -112,13 +136,7 @@ def read_adfa(path):
             beyond 32 bits (with file and line).
         OSError: a file that cannot be read.
     """
-    traces = []
-    for f in _files(path):
-        data = _read(f)
-        t = Trace(name=f)
-        t.extend(_numbers(data.split(), data, f))
-        traces.append(t)
-    return traces
+    return [_adfa_trace(_read(f), f) for f in _files(path)]
 
 
 def _unm_bad_line(data, lines, counts, path):
@@ -126,11 +144,7 @@ def _unm_bad_line(data, lines, counts, path):
         if n not in (0, 2):
             return TraceFormatError(path, i + 1, f"expected 'PID SYSCALL', got "
                                     f"{lines[i].strip()[:60]!r}")
-    m = _BAD_ADFA.search(data)
-    off = m.start() if m else 0
-    return TraceFormatError(path, _lineno(data, off),
-                            f"unexpected {data[off:off + 1]!r}: PID and SYSCALL are "
-                            "decimal integers")
+    return _bad_token(data, path, "PID and SYSCALL are decimal integers")
 
 
 def read_unm(path):
@@ -153,7 +167,7 @@ def read_unm(path):
         tokens = data.split()
         lines = data.split(b"\n")
         counts = list(map(len, map(bytes.split, lines)))
-        if not set(counts) <= {0, 2} or (tokens and not b"".join(tokens).isdigit()):
+        if not set(counts) <= {0, 2} or data.translate(None, _ADFA_CHARS):
             raise _unm_bad_line(data, lines, counts, f)
         pids, calls = tokens[0::2], tokens[1::2]
         order = list(dict.fromkeys(pids))
@@ -171,8 +185,6 @@ def read_unm(path):
                 groups[pid] = by_pid[start:end]
                 start = end
         for pid in order:
-            t = Trace(name=f"{f}:{int(pid)}")
-            t.extend(_numbers(groups[pid], data, f))
-            traces.append(t)
+            traces.append(Trace(_numbers(groups[pid], data, f), f"{f}:{int(pid)}"))
     return traces
 

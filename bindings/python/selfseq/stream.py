@@ -82,7 +82,8 @@ class Stream:
         (``misses`` is None: see ``feed``'s return values)."""
         s = _native.new(_native.Score)
         check(_lib.stream_get_score(self._ptr(), byref(s)), "score")
-        return Score._from_c(s, self._lfc_frame, None)  # pylint: disable=protected-access
+        return Score(s.calls, s.mismatches, s.max_mismatches, s.anomalous_calls, s.ppm,
+                     s.max_lfc if self._lfc_frame else None)
 
     def reset(self):
         """Forget the window and the totals: a new trace starts."""
