@@ -301,64 +301,114 @@ SELFSEQ_EXPORT size_t selfseq_db_get_memory(const struct selfseq_db *db)
 
 static int ss_check_calls(const struct selfseq_db *db, const uint32_t *calls, size_t n)
 {
+	uint32_t bad = 0, alphabet = db->alphabet;
 	size_t i;
 
 	if (n && !calls)
 		return -EINVAL;
+	/* No early exit, so the loop vectorizes: valid input is read whole anyway. */
 	for (i = 0; i < n; i++)
-		if (calls[i] >= db->alphabet)
-			return -ERANGE;
-	return 0;
-}
-
-/* Set the bits of one window whose ids are hist[-k..0]; returns the triples added. */
-static SS_ALWAYS_INLINE uint32_t ss_add_ids(struct selfseq_db *db, const uint16_t *hist,
-					    const uint32_t cw)
-{
-	uint8_t *row = db->cells + (size_t)hist[0] * db->cap * cw;
-	uint32_t d, added = 0;
-
-	for (d = 1; d <= db->k; d++) {
-		uint8_t *p = row + (size_t)hist[-(int)d] * cw;
-		uint32_t v = ss_cell_get(p, cw), bit = 1u << (d - 1);
-
-		if (!(v & bit)) {
-			ss_cell_set(p, cw, v | bit);
-			added++;
-		}
-	}
-	return added;
+		bad |= calls[i] >= alphabet;
+	return bad ? -ERANGE : 0;
 }
 
 #define SS_CHUNK 256u
 
-static int ss_db_add_ids(struct selfseq_db *db, const uint32_t *calls, size_t n, const uint32_t cw)
+/*
+ * Set the bits of window @h (ids h[-k..0], row of h[0]) that @hits lacks;
+ * returns how many. Out of line: it is the rare path of the training loop,
+ * which stays shorter without it. Two distances may share a cell, so the
+ * bits are set one at a time.
+ */
+static __attribute__((noinline)) uint32_t ss_add_missing(uint8_t *row, const uint32_t *h,
+							 uint32_t hits, uint32_t k, uint32_t cw)
 {
-	uint16_t buf[SELFSEQ_WINDOW_MAX + SS_CHUNK];
-	uint32_t k = db->k, i, m;
-	size_t done = 0;
-	int id = 0;
+	uint32_t d;
+
+	for (d = 1; d <= k; d++) {
+		uint8_t *p = row + (size_t)h[-(int)d] * cw;
+
+		if (!(hits & (1u << (d - 1))))
+			ss_cell_set(p, cw, ss_cell_get(p, cw) | (1u << (d - 1)));
+	}
+	return k - ss_popcount32(hits);
+}
+
+/*
+ * The training loop. Each window is first *tested* like the scorer does
+ * (k cell loads gathered into one mask): in a trace that is mostly known,
+ * the mask is full and nothing is written; only a window with a new pair
+ * takes the branch that sets its missing bits, and only a call never seen
+ * before takes the branch that interns it (which may grow the matrix).
+ * The matrix pointer and stride live in locals, refreshed after interning:
+ * the cells are bytes and may alias the struct, so the compiler would
+ * otherwise reload them after every store. k is a constant in the
+ * instances below, so the distance loop unrolls (see score.c).
+ */
+static SS_ALWAYS_INLINE int ss_db_add_ids(struct selfseq_db *db, const uint32_t *calls, size_t n,
+					  const uint32_t k, const uint32_t cw)
+{
+	uint32_t buf[SELFSEQ_WINDOW_MAX + SS_CHUNK];
+	const uint16_t *ids = db->ids;	/* alphabet-sized: never reallocated */
+	const uint32_t full = ss_kmask(k);
+	uint8_t *cells = db->cells;
+	size_t stride = (size_t)db->cap * cw, done = 0;
+	uint32_t i, m, d, added = 0;
+	int err = 0;
 
 	for (i = 0; i < k; i++)
 		buf[i] = SS_ID_START;
-	while (done < n) {
+	while (done < n && !err) {
 		m = n - done > SS_CHUNK ? SS_CHUNK : (uint32_t)(n - done);
 		for (i = 0; i < m; i++) {
-			id = ss_db_intern(db, calls[done + i]);
-			if (id < 0) {
-				m = i;
-				break;
+			uint32_t *h = buf + k + i, hits = 0;
+			uint8_t *row;
+
+			h[0] = ids[calls[done + i]];
+			if (SS_UNLIKELY(!h[0])) {
+				int id = ss_db_intern(db, calls[done + i]);
+
+				if (id < 0) {
+					err = id;
+					break;
+				}
+				h[0] = (uint32_t)id;
+				cells = db->cells;
+				stride = (size_t)db->cap * cw;
 			}
-			buf[k + i] = (uint16_t)id;
+			row = cells + (size_t)h[0] * stride;
+#pragma GCC unroll 32
+			for (d = 1; d <= k; d++)
+				hits |= ss_cell_get(row + (size_t)h[-(int)d] * cw, cw) & (1u << (d - 1));
+			if (SS_UNLIKELY(hits != full))
+				added += ss_add_missing(row, h, hits, k, cw);
 		}
-		for (i = 0; i < m; i++)
-			db->pairs += ss_add_ids(db, buf + k + i, cw);
-		if (id < 0)
-			return id;
 		done += m;
 		ss_memmove(buf, buf + m, k * sizeof(buf[0]));
 	}
-	return 0;
+	db->pairs += added;
+	return err;
+}
+
+/* Constant-k instances for the paper's windows 5, 6, 11 and pH's 9; others share one per width. */
+static int ss_db_add_dispatch(struct selfseq_db *db, const uint32_t *calls, size_t n)
+{
+	switch (db->k) {
+	case 4:
+		return ss_db_add_ids(db, calls, n, 4, 1);
+	case 5:
+		return ss_db_add_ids(db, calls, n, 5, 1);
+	case 8:
+		return ss_db_add_ids(db, calls, n, 8, 1);
+	case 10:
+		return ss_db_add_ids(db, calls, n, 10, 2);
+	default:
+		if (db->cw == 1)
+			return ss_db_add_ids(db, calls, n, db->k, 1);
+		if (db->cw == 2)
+			return ss_db_add_ids(db, calls, n, db->k, 2);
+		return ss_db_add_ids(db, calls, n, db->k, 4);
+	}
 }
 
 SELFSEQ_EXPORT int selfseq_db_add(struct selfseq_db *db, const uint32_t *calls, size_t n)
@@ -370,15 +420,7 @@ SELFSEQ_EXPORT int selfseq_db_add(struct selfseq_db *db, const uint32_t *calls, 
 	err = ss_check_calls(db, calls, n);
 	if (err)
 		return err;
-	/* One instance per cell width, so the hot loop has no width switch. */
-	switch (db->cw) {
-	case 1:
-		return ss_db_add_ids(db, calls, n, 1);
-	case 2:
-		return ss_db_add_ids(db, calls, n, 2);
-	default:
-		return ss_db_add_ids(db, calls, n, 4);
-	}
+	return ss_db_add_dispatch(db, calls, n);
 }
 
 static int ss_check_window(const struct selfseq_db *db, const uint32_t *win, size_t len)

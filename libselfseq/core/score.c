@@ -88,18 +88,28 @@ static uint32_t ss_misses_at(const struct selfseq_db *db, const uint32_t *calls,
 #define SS_CHUNK 256u
 
 /*
- * The hot loop: calls are translated to ids a chunk at a time, behind k
- * ids of history (START ids before the trace). Each call then costs k
- * cell loads gathered into one mask and a popcount, with no branch on the
- * data: unseen calls have an empty row and column, START a full column.
+ * The hot loop: each call is translated to its id into a buffer holding k
+ * ids of history (START ids before the trace; the last k move to the front
+ * after each chunk). Each call then costs k cell loads gathered into one
+ * mask, with no branch on the data: unseen calls have an empty row and
+ * column, START a full column. Only a call with a missing pair (rare in
+ * normal traces) takes the branch that counts its misses, so the common
+ * path has no popcount.
+ *
+ * k is a parameter so that the callers below can instantiate it with a
+ * constant: the distance loop then unrolls, bits become immediates and the
+ * ids of the window stay in registers. db's fields are read into locals
+ * once: the cells are bytes, which may alias anything.
  */
 static SS_ALWAYS_INLINE void ss_score_ids(const struct selfseq_db *db, const uint32_t *calls,
 					  size_t n, uint8_t *misses, struct selfseq_score *s,
-					  const uint32_t cw)
+					  const uint32_t k, const uint32_t cw)
 {
-	uint16_t buf[SELFSEQ_WINDOW_MAX + SS_CHUNK];
-	const uint32_t k = db->k;
+	uint32_t buf[SELFSEQ_WINDOW_MAX + SS_CHUNK];
+	const uint16_t *ids = db->ids;
+	const uint8_t *cells = db->cells;
 	const size_t stride = (size_t)db->cap * cw;
+	const uint32_t full = ss_kmask(k);
 	uint64_t mism = 0, anom = 0;
 	size_t done = 0;
 	uint32_t i, m, d;
@@ -108,18 +118,19 @@ static SS_ALWAYS_INLINE void ss_score_ids(const struct selfseq_db *db, const uin
 		buf[i] = SS_ID_START;
 	while (done < n) {
 		m = n - done > SS_CHUNK ? SS_CHUNK : (uint32_t)(n - done);
-		for (i = 0; i < m; i++)
-			buf[k + i] = db->ids[calls[done + i]];
 		for (i = 0; i < m; i++) {
-			const uint16_t *h = buf + k + i;
-			const uint8_t *row = db->cells + (size_t)h[0] * stride;
-			uint32_t hits = 0, miss;
+			uint32_t *h = buf + k + i;
+			const uint8_t *row = cells + (size_t)(h[0] = ids[calls[done + i]]) * stride;
+			uint32_t hits = 0, miss = 0;
 
+#pragma GCC unroll 32
 			for (d = 1; d <= k; d++)
 				hits |= ss_cell_get(row + (size_t)h[-(int)d] * cw, cw) & (1u << (d - 1));
-			miss = k - ss_popcount32(hits);
-			mism += miss;
-			anom += miss != 0;
+			if (SS_UNLIKELY(hits != full)) {
+				miss = k - ss_popcount32(hits);
+				mism += miss;
+				anom++;
+			}
 			if (misses)
 				misses[done + i] = (uint8_t)miss;
 		}
@@ -128,6 +139,43 @@ static SS_ALWAYS_INLINE void ss_score_ids(const struct selfseq_db *db, const uin
 	}
 	s->mismatches = mism;
 	s->anomalous_calls = anom;
+}
+
+/* Constant-k instances for the paper's windows 5, 6, 11 and pH's 9; others share one per width. */
+static SS_ALWAYS_INLINE void ss_score_k(const struct selfseq_db *db, const uint32_t *calls,
+					size_t n, uint8_t *misses, struct selfseq_score *s)
+{
+	switch (db->k) {
+	case 4:
+		ss_score_ids(db, calls, n, misses, s, 4, 1);
+		break;
+	case 5:
+		ss_score_ids(db, calls, n, misses, s, 5, 1);
+		break;
+	case 8:
+		ss_score_ids(db, calls, n, misses, s, 8, 1);
+		break;
+	case 10:
+		ss_score_ids(db, calls, n, misses, s, 10, 2);
+		break;
+	default:
+		if (db->cw == 1)
+			ss_score_ids(db, calls, n, misses, s, db->k, 1);
+		else if (db->cw == 2)
+			ss_score_ids(db, calls, n, misses, s, db->k, 2);
+		else
+			ss_score_ids(db, calls, n, misses, s, db->k, 4);
+	}
+}
+
+/* Without per-call output the loop has one register and one test less. */
+static void ss_score_dispatch(const struct selfseq_db *db, const uint32_t *calls, size_t n,
+			      uint8_t *misses, struct selfseq_score *s)
+{
+	if (misses)
+		ss_score_k(db, calls, n, misses, s);
+	else
+		ss_score_k(db, calls, n, NULL, s);
 }
 
 static uint32_t ss_ppm(uint64_t mism, uint64_t max)
@@ -142,7 +190,7 @@ SELFSEQ_EXPORT int selfseq_db_score(const struct selfseq_db *db, const uint32_t 
 {
 	struct selfseq_score s;
 	uint8_t *misses;
-	uint32_t frame;
+	uint32_t frame, alphabet, bad = 0;
 	size_t i;
 	int err = ss_opts_check(opts, sizeof(*opts));
 
@@ -150,25 +198,19 @@ SELFSEQ_EXPORT int selfseq_db_score(const struct selfseq_db *db, const uint32_t 
 		return err;
 	if (!db || !score || (n && !calls))
 		return -EINVAL;
+	alphabet = db->alphabet;
+	/* No early exit, so the loop vectorizes: valid input is read whole anyway. */
 	for (i = 0; i < n; i++)
-		if (calls[i] >= db->alphabet)
-			return -ERANGE;
+		bad |= calls[i] >= alphabet;
+	if (bad)
+		return -ERANGE;
 	misses = SS_OPTS_GET(opts, misses, NULL);
 	frame = SS_OPTS_GET(opts, lfc_frame, 0);
 	if (frame > SELFSEQ_LFC_FRAME_MAX)
 		return -EINVAL;
 	ss_memset(&s, 0, sizeof(s));
 	s.sz = sizeof(s);
-	switch (db->cw) {
-	case 1:
-		ss_score_ids(db, calls, n, misses, &s, 1);
-		break;
-	case 2:
-		ss_score_ids(db, calls, n, misses, &s, 2);
-		break;
-	default:
-		ss_score_ids(db, calls, n, misses, &s, 4);
-	}
+	ss_score_dispatch(db, calls, n, misses, &s);
 	if (frame) {
 		/* The frame slides over the trace: the call leaving it is rescored. */
 		uint32_t lfc = 0;
