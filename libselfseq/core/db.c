@@ -320,8 +320,8 @@ static int ss_check_calls(const struct selfseq_db *db, const uint32_t *calls, si
  * which stays shorter without it. Two distances may share a cell, so the
  * bits are set one at a time.
  */
-static __attribute__((noinline)) uint32_t ss_add_missing(uint8_t *row, const uint32_t *h,
-							 uint32_t hits, uint32_t k, uint32_t cw)
+static SS_NOINLINE uint32_t ss_add_missing(uint8_t *row, const uint32_t *h,
+					    uint32_t hits, uint32_t k, uint32_t cw)
 {
 	uint32_t d;
 

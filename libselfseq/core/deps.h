@@ -65,6 +65,8 @@ extern const struct selfseq_allocator selfseq__default_allocator;
 #define ss_memmove(d, s, n) memmove((d), (s), (n))
 
 #define SS_ALWAYS_INLINE inline __attribute__((always_inline))
+/* The kernel defines `noinline` as a macro: spell the attribute so it cannot expand. */
+#define SS_NOINLINE __attribute__((__noinline__))
 #define SS_LIKELY(x) __builtin_expect(!!(x), 1)
 #define SS_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define SS_U64_MAX (~(uint64_t)0)

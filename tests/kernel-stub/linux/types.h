@@ -16,4 +16,7 @@ typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
+/* The kernel's compiler_attributes.h (always included) makes these macros. */
+#define noinline __attribute__((__noinline__))
+#define __always_inline inline __attribute__((__always_inline__))
 #endif
