@@ -49,7 +49,15 @@ class Event:
         delay: pH's delay, ``2**lfc * delay_factor`` (0 when off).
     """
 
-    __slots__ = ("call", "_flags", "misses", "lfc", "max_lfc", "_state", "delay")
+    __slots__ = {
+        "call": "The call fed.",
+        "_flags": "SELFSEQ_EVENT_* bits.",
+        "misses": "Its pairs missing from the set it was tested against.",
+        "lfc": "The process's locality frame count after this call.",
+        "max_lfc": "The process's highest LFC so far.",
+        "_state": "SELFSEQ_STATE_* bits.",
+        "delay": "pH's delay, 2**lfc * delay_factor (0 when off).",
+    }
 
     @classmethod
     def _from_c(cls, e):

@@ -20,6 +20,16 @@ if _LAYOUT.size != ctypes.sizeof(_CScore):
 UNPACK = _LAYOUT.unpack_from
 
 
+for _name, _doc in (("calls", "Calls scored (the trace's length)."),
+                   ("mismatches", "Lookahead pairs of the trace missing from the database."),
+                   ("max_mismatches", "The most pairs a trace this long can miss."),
+                   ("anomalous_calls", "Calls with at least one missing pair."),
+                   ("ppm", "Mismatches per million of the maximum (the C library's int)."),
+                   ("max_lfc", "Highest locality frame count, or None if not asked for."),
+                   ("misses", "array('B') of each call's missing pairs, or None.")):
+    getattr(_ScoreFields, _name).__doc__ = _doc
+
+
 class Score(_ScoreFields):
     """The result of scoring a trace (``selfseq_db_score()``), named like the
     keys of ``selfseq score --json``. A named tuple (read-only, comparable,
