@@ -13,5 +13,6 @@ int cmd_merge(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 int cmd_growth(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
 
 #endif /* SELFSEQ_CLI_COMMANDS_H */

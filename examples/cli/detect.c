@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Guessing a file's format from its first lines, only where the answer is
- * unambiguous:
- *  - strace: the first non-blank line has strace's shape;
- *  - numbers only: UNM when there are at least two lines and each holds
- *    exactly two numbers, ADFA otherwise (a one-line "PID CALL" file is
- *    read as a two-call ADFA trace: use --format unm);
- *  - one identifier per line: call names.
- * Anything else is left to --format.
+ * Guessing a file's format from its first lines (blank lines and '#'
+ * comments aside), only where the answer is unambiguous:
+ *  - strace: the first line has strace's shape;
+ *  - numbers: UNM when the first line and at least nine in ten of the
+ *    lines looked at (two or more) hold exactly two numbers, ADFA
+ *    otherwise (a one-line "PID CALL" file is read as a two-call ADFA
+ *    trace: use --format unm);
+ *  - an identifier alone on the first line: call names.
+ * Anything else is left to --format. The other lines only decide between
+ * UNM and ADFA, so a malformed line further down is reported by the
+ * parser with its line number rather than making the format unknown.
  */
 #include <string.h>
 
@@ -56,7 +59,8 @@ static enum line_kind classify(const char *s, size_t len)
 enum trace_format parse_detect(const char *buf, size_t len, int complete)
 {
 	const char *p = buf, *end = buf + len;
-	int lines = 0, num2 = 0, nums = 0, names = 0, other = 0, first = 1;
+	int lines = 0, num2 = 0, nums = 0;
+	enum line_kind first = LK_BLANK;
 
 	while (p < end && lines < DETECT_LINES) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -75,25 +79,28 @@ enum trace_format parse_detect(const char *buf, size_t len, int complete)
 				return FMT_AUTO;
 		}
 		k = classify(p, n);
-		if (k != LK_BLANK) {
-			if (first && parse_strace_shape(p, n) && k != LK_NUMS && k != LK_NUM2)
-				return FMT_STRACE;
-			first = 0;
+		if (k != LK_BLANK && *p != '#') {
+			if (first == LK_BLANK) {
+				if (parse_strace_shape(p, n) && k != LK_NUMS && k != LK_NUM2)
+					return FMT_STRACE;
+				first = k;
+			}
 			lines++;
 			num2 += k == LK_NUM2;
 			nums += k == LK_NUMS;
-			names += k == LK_NAME;
-			other += k == LK_OTHER;
 		}
 		p = nl ? nl + 1 : end;
 	}
-	if (!lines || other)
-		return FMT_AUTO;
-	if (num2 == lines && lines >= 2)
-		return FMT_UNM;
-	if (num2 + nums == lines)
-		return FMT_ADFA;
-	if (names == lines)
+	switch (first) {
+	case LK_NAME:
 		return FMT_NAMES;
-	return FMT_AUTO;
+	case LK_NUM2:
+	case LK_NUMS:
+		/* "PID CALL" lines, allowing a malformed one in ten for --on-error=skip. */
+		if (first == LK_NUM2 && num2 >= 2 && num2 * 10 >= lines * 9)
+			return FMT_UNM;
+		return FMT_ADFA;
+	default:
+		return FMT_AUTO;
+	}
 }

@@ -20,6 +20,7 @@
 #include "progress.h"
 #include "source.h"
 #include "syscall-names.h"
+#include "syscall-seccomp.h"
 
 #define INPUT_CHUNK (1u << 20)		/* bytes read per step */
 #define INPUT_LINE_MAX (64u << 20)	/* longest line or number run accepted */
@@ -231,6 +232,8 @@ int parse_call_name(struct parser *ps, const char *name, size_t len, uint32_t *c
 		return -1;
 	}
 	nr = ss_syscall_number(ps->o->arch, buf);
+	if (nr < 0)
+		nr = ss_seccomp_syscall_number(ps->o->arch, buf);
 	if (nr < 0)
 		return parse_error(ps, "unknown system call '%s' on %s", buf,
 				   ss_arch_name(ps->o->arch) ? ss_arch_name(ps->o->arch) : "?") ? -1 : 1;

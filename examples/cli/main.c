@@ -23,6 +23,7 @@ static const struct {
 	{ "diff", cmd_diff, "pairs in one profile and not the other" },
 	{ "evaluate", cmd_evaluate, "ROC, AUC and detection rates on labelled traces, with a report" },
 	{ "growth", cmd_growth, "database growth curve: distinct pairs against calls seen" },
+	{ "dump", cmd_dump, "print traces as read (to check parsing, or convert to numbers)" },
 };
 
 static void usage(FILE *f)

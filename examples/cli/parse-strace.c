@@ -15,6 +15,7 @@
  * A personality change ("[ Process PID=N runs in 32 bit mode. ]") means
  * the calls of one trace come from two numberings: refused.
  */
+#define _GNU_SOURCE	/* memmem */
 #include <string.h>
 
 #include "cli.h"
@@ -237,16 +238,55 @@ static struct proc *strace_proc(struct parser *ps, const struct sl *l)
 	return NULL;
 }
 
+static void add_child(struct parser *ps, uint32_t pid)
+{
+	cli_grow(&ps->children, &ps->children_cap, ps->nchildren + 1, sizeof(uint32_t));
+	ps->children[ps->nchildren++] = pid;
+}
+
+/*
+ * strace's own messages go straight to stderr, so on stderr one can land
+ * in the middle of a call line: "clone(...SIGCHLDstrace: Process 12956
+ * attached", the line then ending on the next one, " <unfinished ...>".
+ * Returns where the message starts (len if none) and notes an attached
+ * process as a child of the process whose pid is not known yet.
+ */
+static size_t strace_message(struct parser *ps, const char *s, size_t len)
+{
+	static const char msg[] = "strace: Process ";
+	const char *m = memmem(s, len, msg, sizeof(msg) - 1), *p;
+	uint32_t pid;
+
+	if (!m)
+		return len;
+	p = m + sizeof(msg) - 1;
+	if (!read_pid(&p, s + len, &pid) && starts(p, s + len, " attached"))
+		add_child(ps, pid);
+	return (size_t)(m - s);
+}
+
 int parse_strace_line(struct parser *ps, const char *s, size_t len)
 {
 	struct proc *p;
 	uint32_t call = 0, child;
+	size_t cut;
 	struct sl l;
-	int r;
+	int r, interrupted = 0;
 
 	if (skip_blanks(s, s + len) == s + len)
 		return 0;	/* blank line */
+	cut = strace_message(ps, s, len);
+	if (cut < len) {
+		if (skip_blanks(s, s + cut) == s + cut)
+			return 0;	/* the message alone */
+		len = cut;
+		interrupted = 1;
+	}
 	sl_split(s, len, &l);
+	if (l.kind == SL_BAD && l.body && starts(l.body, l.end, "<unfinished ...>"))
+		return 0;	/* the end of a line a message interrupted */
+	if (interrupted && l.kind == SL_CALL)
+		l.unfinished = 1;	/* interrupted: its "resumed" line follows */
 	switch (l.kind) {
 	case SL_BAD:
 		return parse_error(ps, "not a line of strace output: '%.*s'",
@@ -287,9 +327,7 @@ int parse_strace_line(struct parser *ps, const char *s, size_t len)
 		}
 	}
 	if (p == ps->unprefixed && !p->has_pid && is_fork(l.name, l.name_len) &&
-	    (child = fork_result(&l)) != 0) {
-		cli_grow(&ps->children, &ps->children_cap, ps->nchildren + 1, sizeof(uint32_t));
-		ps->children[ps->nchildren++] = child;
-	}
+	    (child = fork_result(&l)) != 0)
+		add_child(ps, child);
 	return 0;
 }
