@@ -59,6 +59,8 @@ static void tick_label(char *buf, size_t len, double v, double step)
 {
 	double a = fabs(v);
 
+	if (a < step * 1e-9)
+		v = a = 0;	/* no "-0" for a tick computed as -0.0 */
 	if (a >= 1e6 && step >= 1e5)
 		snprintf(buf, len, "%gM", v / 1e6);
 	else if (a >= 1e4 && step >= 1e3)
@@ -106,6 +108,13 @@ int svg_write(const char *path, const struct svg_plot *p, const struct svg_serie
 	}
 	if (y1 <= y0) {
 		range_of(s, n, 1, &y0, &y1);
+		/* Room for the error bars' tops and bottoms. */
+		for (i = 0; i < n; i++)
+			for (j = 0; s[i].err && j < s[i].n; j++)
+				if (s[i].err[j] > 0) {
+					y1 = fmax(y1, s[i].y[j] + s[i].err[j]);
+					y0 = fmin(y0, s[i].y[j] - s[i].err[j]);
+				}
 		step = nice_step(y1 - y0);
 		y1 = ceil(y1 / step) * step;
 	}
@@ -120,9 +129,13 @@ int svg_write(const char *path, const struct svg_plot *p, const struct svg_serie
 	xml_text(f, p->title);
 	fputs("</text>\n", f);
 	/* grid, ticks and labels */
-	step = nice_step(x1 - x0);
+	step = p->xnames ? 1 : nice_step(x1 - x0);
 	for (v = ceil(x0 / step) * step; v <= x1 + step * 1e-9; v += step) {
-		tick_label(buf, sizeof(buf), v, step);
+		if (p->xnames)
+			snprintf(buf, sizeof(buf), "%s", v >= 0 && v < (double)p->nxnames ?
+				 p->xnames[(size_t)v] : "");
+		else
+			tick_label(buf, sizeof(buf), v, step);
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>"
 			   "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
 			PX(v), MT, PX(v), MT + ph, PX(v), MT + ph + 16, buf);
@@ -165,6 +178,18 @@ int svg_write(const char *path, const struct svg_plot *p, const struct svg_serie
 			ly = py;
 		}
 		fputs("\"/>\n", f);
+		for (j = 0; s[i].err && j < s[i].n; j++) {
+			double px = PX(s[i].x[j]);
+
+			if (!(s[i].err[j] > 0))
+				continue;
+			fprintf(f, "<path stroke=\"%s\" stroke-width=\"1\" d=\"M%.1f %.1fV%.1f"
+				   "M%.1f %.1fH%.1fM%.1f %.1fH%.1f\"/>\n",
+				colors[i % (sizeof(colors) / sizeof(colors[0]))], px,
+				PY(s[i].y[j] + s[i].err[j]), PY(s[i].y[j] - s[i].err[j]), px - 2,
+				PY(s[i].y[j] + s[i].err[j]), px + 2, px - 2,
+				PY(s[i].y[j] - s[i].err[j]), px + 2);
+		}
 	}
 	/* legend, lower right */
 	for (i = 0; i < n; i++) {

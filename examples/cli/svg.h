@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A small SVG line-plot writer (axes, ticks, labels, several series, a
- * legend) for the evaluation report: no plotting library needed.
+ * legend, optional error bars and named x ticks) for the evaluation report
+ * and selfseq-cfengine's weekly plots: no plotting library needed.
  */
 #ifndef SELFSEQ_CLI_SVG_H
 #define SELFSEQ_CLI_SVG_H
@@ -12,6 +13,8 @@ struct svg_series {
 	const char *label;
 	const double *x, *y;
 	size_t n;
+	/* Optional: a vertical error bar y +/- err[i] at each point whose err[i] > 0. */
+	const double *err;
 };
 
 struct svg_plot {
@@ -21,6 +24,9 @@ struct svg_plot {
 	int diagonal;		/* grey y = x line (chance level of a ROC) */
 	const double *xmarks;	/* dotted vertical lines (e.g. false-alarm operating points) */
 	size_t nxmarks;
+	/* Optional: x ticks at the integers, tick i labelled xnames[i] (e.g. weekdays). */
+	const char *const *xnames;
+	size_t nxnames;
 };
 
 /* Write the plot to @path; 0 or -1 with errno. */
