@@ -264,6 +264,8 @@ class Database:
                 else as_u32(lfc_frame, "lfc_frame")  # pylint: disable=unidiomatic-typecheck
             rc = _score(p, address, n, opts_addr, out_addr)
         else:
+            if type(lfc_frame) is not int:  # pylint: disable=unidiomatic-typecheck
+                as_u32(lfc_frame, "lfc_frame")      # 0.0, None, "": TypeError
             rc = _score(p, address, n, None, out_addr)
         if rc < 0:
             if calls is None:

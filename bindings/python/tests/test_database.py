@@ -149,8 +149,9 @@ def test_score_options():
     with pytest.raises(selfseq.SelfseqError) as e:
         db.score(PAPER_TEST, lfc_frame=65537)
     assert e.value.name == "EINVAL"
-    with pytest.raises(TypeError):
-        db.score(PAPER_TEST, lfc_frame="128")
+    for frame in ("128", 1.5, 0.0, None):
+        with pytest.raises(TypeError):
+            db.score(PAPER_TEST, lfc_frame=frame)
 
 
 @pytest.mark.parametrize("window", [2, 6, 9, 17, 32])
