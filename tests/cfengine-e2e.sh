@@ -6,7 +6,8 @@
 # selfseq_sequence_anomaly and the statistics classes, and whose response
 # signals the offending process, logs a report and acknowledges. Checks the
 # classes, the signal, the log, the acknowledgement (the next run is quiet),
-# a stale token, and recovery from a corrupt state file.
+# a stale token, cf-monitord sampling the measurement policy, and recovery
+# from a corrupt state file.
 #
 # usage: cfengine-e2e.sh SELFSEQ_CFENGINE CFE_VICTIM POLICY_DIR [SELFSEQ_TRACE]
 # Without a usable selfseq-trace (not built, or tracing not allowed) the victim
@@ -28,7 +29,7 @@ fi
 cf-agent --version | head -1
 
 T=$(mktemp -d /tmp/selfseq-cfe-XXXXXX)
-vpid="" tpid=""
+vpid="" tpid="" mpid=""
 stop_trace() {
 	[ -n "$tpid" ] || return 0
 	kill "$tpid" 2>/dev/null || true
@@ -40,6 +41,7 @@ stop_trace() {
 }
 cleanup() {
 	[ -n "$vpid" ] && kill "$vpid" 2>/dev/null || true
+	[ -n "$mpid" ] && kill "$mpid" 2>/dev/null || true
 	stop_trace
 	rm -rf "$T"
 }
@@ -155,6 +157,26 @@ rc=0
 # 4. measure (cf-monitord) prints the series as a number.
 "$cfe" measure -e "$EV" -s "$ST" --series anomalies --scale 10 | grep -Eq '^selfseq_anomalies=[0-9]+$' ||
 	fail "measure output"
+
+# 4b. cf-monitord runs that measurement and ingests it as observable selfseq_anomalies.
+MW=$T/monwork
+mkdir -p "$MW/bin" "$MW/inputs" "$MW/state"
+ln -s "$(command -v cf-promises)" "$MW/bin/cf-promises"
+sed "s|/usr/bin/selfseq-cfengine|$cfe|; s|/var/log/selfseq/anomalies.jsonl|$EV|; s|/var/lib/selfseq/cfengine.stats|$ST|" \
+	"$T/selfseq-monitor.cf" >"$T/monitor.cf"
+chmod 600 "$T/monitor.cf"
+CFENGINE_TEST_OVERRIDE_WORKDIR=$MW cf-monitord -F -K -f "$T/monitor.cf" >"$T/monitord.out" 2>&1 &
+mpid=$!
+i=0
+while ! grep -q '^value_selfseq_anomalies=' "$MW/state/env_data" 2>/dev/null && [ $i -lt 150 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+kill "$mpid" 2>/dev/null || true
+wait "$mpid" 2>/dev/null || true
+mpid=""
+grep -q '^value_selfseq_anomalies=' "$MW/state/env_data" 2>/dev/null ||
+	fail "cf-monitord did not sample the measurement: $(tail -5 "$T/monitord.out")"
+echo "cf-monitord: $(grep '^value_selfseq_anomalies=' "$MW/state/env_data")"
 
 # 5. A corrupt state file is reported, kept aside and replaced; the anomalies
 #    it had acknowledged are reported again rather than lost.

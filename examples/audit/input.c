@@ -56,29 +56,59 @@ static void ss_periodic(struct ss_app *a)
 	}
 }
 
-/* Lines in a file, the last one counted even without its newline. */
-static int ss_count_lines(const char *path, uint64_t *lines)
+/* Bytes of a line's start kept to recognise it (EOE records are short). */
+#define SS_HEAD 64
+
+/*
+ * Count the newlines of @buf into *@nl, and mark EOE lines as read in @l;
+ * @head keeps the start of a line cut by the end of the buffer.
+ */
+static void ss_scan_lines(struct ss_lines *l, const char *buf, size_t len, uint64_t *nl,
+			  char *head, size_t *headlen)
+{
+	const char *p = buf, *end = buf + len;
+
+	while (p < end) {
+		const char *q = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((q ? q : end) - p);
+
+		if (*headlen < SS_HEAD) {
+			size_t take = n < SS_HEAD - *headlen ? n : SS_HEAD - *headlen;
+
+			memcpy(head + *headlen, p, take);
+			*headlen += take;
+		}
+		if (!q)
+			break;
+		++*nl;
+		if (ss_lines_is_eoe(head, *headlen))
+			ss_lines_mark(l, *nl);
+		*headlen = 0;
+		p = q + 1;
+	}
+}
+
+/* Lines in a file (the last one counted even without its newline); EOE lines marked. */
+static int ss_count_lines(const char *path, struct ss_lines *l, uint64_t *lines)
 {
 	static char buf[1 << 16];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	uint64_t n = 0;
-	char last = '\n';
+	char last = '\n', head[SS_HEAD];
+	size_t headlen = 0;
 	ssize_t r;
 
 	if (fd < 0)
 		return -errno;
 	while ((r = read(fd, buf, sizeof(buf))) > 0) {
-		const char *p = buf, *end = buf + r;
-
-		while ((p = memchr(p, '\n', (size_t)(end - p)))) {
-			n++;
-			p++;
-		}
+		ss_scan_lines(l, buf, (size_t)r, &n, head, &headlen);
 		last = buf[r - 1];
 	}
 	close(fd);
 	if (r < 0)
 		return -errno;
+	if (last != '\n' && ss_lines_is_eoe(head, headlen))
+		ss_lines_mark(l, n + 1);
 	*lines = n + (last != '\n');
 	return 0;
 }
@@ -147,7 +177,7 @@ int ss_read_files(struct ss_app *a, char **paths, size_t n)
 		/* Interrupted: the unread rest of the files is not "skipped". */
 		if (*a->stop)
 			total = lines[i].base - 1;
-		else if (ss_count_lines(ok[i], &total))
+		else if (ss_count_lines(ok[i], &lines[i], &total))
 			total = lines[i].base - 1;
 		ss_lines_finish(&lines[i], total);
 		a->lines += total;
@@ -184,7 +214,8 @@ int ss_read_stream(struct ss_app *a, int fd, int live)
 	struct ss_feed_ctx ctx = { a, &lines };
 	auparse_state_t *au;
 	uint64_t nl = 0;
-	char last = '\n';
+	char last = '\n', head[SS_HEAD];
+	size_t headlen = 0;
 	int r = 0;
 
 	(void)live;
@@ -226,8 +257,7 @@ int ss_read_stream(struct ss_app *a, int fd, int live)
 		}
 		if (got == 0)
 			break;
-		for (const char *q = buf; (q = memchr(q, '\n', (size_t)(buf + got - q))); q++)
-			nl++;
+		ss_scan_lines(&lines, buf, (size_t)got, &nl, head, &headlen);
 		last = buf[got - 1];
 		if (auparse_feed(au, buf, (size_t)got)) {
 			fprintf(stderr, "selfseq-audit: libauparse refused input: %s\n",
@@ -238,6 +268,8 @@ int ss_read_stream(struct ss_app *a, int fd, int live)
 	/* End of input or a signal: everything read is still processed. */
 	auparse_flush_feed(au);
 	ss_pipeline_drain(a, 1);
+	if (last != '\n' && ss_lines_is_eoe(head, headlen))
+		ss_lines_mark(&lines, nl + 1);
 	nl += last != '\n';
 	ss_lines_finish(&lines, nl);
 	a->lines += nl;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lines.h"
 
@@ -78,4 +79,20 @@ int ss_lines_mark(struct ss_lines *l, uint64_t line)
 void ss_lines_finish(struct ss_lines *l, uint64_t total)
 {
 	ss_lines_settle(l, total + 1);
+}
+
+int ss_lines_is_eoe(const char *head, size_t len)
+{
+	static const char eoe[] = "type=EOE ";
+	const char *sp;
+
+	/* name_format: "node=NAME type=EOE msg=..." */
+	if (len >= 5 && !memcmp(head, "node=", 5)) {
+		sp = memchr(head, ' ', len);
+		if (!sp)
+			return 0;
+		len -= (size_t)(sp + 1 - head);
+		head = sp + 1;
+	}
+	return len >= sizeof(eoe) - 1 && !memcmp(head, eoe, sizeof(eoe) - 1);
 }

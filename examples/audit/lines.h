@@ -9,6 +9,7 @@
 #ifndef SELFSEQ_AUDIT_LINES_H
 #define SELFSEQ_AUDIT_LINES_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -30,6 +31,13 @@ void ss_lines_free(struct ss_lines *l);
 
 /* A record came from @line. -ENOMEM if the ring could not be allocated. */
 int ss_lines_mark(struct ss_lines *l, uint64_t line);
+
+/*
+ * Whether a line (its first @len bytes) is an EOE record. auditd sends them
+ * to plugins after each event, after the PROCTITLE that already completed
+ * the event in libauparse, which then drops them: they are read, not bad.
+ */
+int ss_lines_is_eoe(const char *head, size_t len);
 
 /* The input had @total lines: settle all of them. */
 void ss_lines_finish(struct ss_lines *l, uint64_t total);
