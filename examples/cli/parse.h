@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The state one input file is parsed with, shared by the format parsers
- * (parse-*.c) and the driver that feeds them buffers (input.c).
+ * (parse-*.c), the parser state (parser.c) and the driver that feeds them
+ * buffers (input.c).
  */
 #ifndef SELFSEQ_CLI_PARSE_H
 #define SELFSEQ_CLI_PARSE_H
@@ -84,6 +85,14 @@ int parse_strace_line(struct parser *ps, const char *s, size_t len);
 int parse_names_line(struct parser *ps, const char *s, size_t len);
 /* Whether a line looks like strace output (for format detection). */
 int parse_strace_shape(const char *s, size_t len);
+
+/*
+ * Hand buf[0, len) to the parser of ps->format (lines split for the line
+ * parsers); returns the bytes consumed, the rest is carried over by the caller.
+ */
+size_t parse_buffer(struct parser *ps, const char *buf, size_t len, int final);
+/* Release the processes, their traces and the pid table of @ps. */
+void parser_free(struct parser *ps);
 
 /* Guess the format from the first bytes of a file; FMT_AUTO if it cannot tell. */
 enum trace_format parse_detect(const char *buf, size_t len, int complete);
