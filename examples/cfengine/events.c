@@ -134,8 +134,24 @@ static int member(void *ctx, const char *key, const struct jl_value *v)
 		return want_u32(c, key, v, &ev->misses, NULL);
 	} else if (!strcmp(key, "lfc")) {
 		return want_u32(c, key, v, &ev->lfc, &ev->has_lfc);
+	} else if (!strcmp(key, "type") && v->type == JL_STRING) {
+		ev->other = strcmp(v->str, "anomaly") != 0;
 	} else if (!strcmp(key, "exe") && v->type == JL_STRING) {
-		copy_str(ev->exe, sizeof(ev->exe), v);
+		if (!ev->exe_hex)
+			copy_str(ev->exe, sizeof(ev->exe), v);
+	} else if (!strcmp(key, "exe_hex") && v->type == JL_STRING) {
+		/* The path's real bytes, where "exe" had to replace some. */
+		size_t n = 0;
+
+		for (size_t i = 0; i + 1 < v->len && n + 1 < sizeof(ev->exe); i += 2) {
+			unsigned b;
+
+			if (sscanf(v->str + i, "%2x", &b) != 1)
+				break;
+			ev->exe[n++] = (char)b;
+		}
+		ev->exe[n] = 0;
+		ev->exe_hex = 1;
 	} else if ((!strcmp(key, "syscall") || !strcmp(key, "call")) && v->type == JL_STRING) {
 		copy_str(ev->syscall, sizeof(ev->syscall), v);
 	} else if (!strcmp(key, "state") && v->type == JL_STRING) {
@@ -160,6 +176,8 @@ int event_parse(const char *line, size_t len, struct event *ev, char *err, size_
 	}
 	if (r > 0)
 		return -1;
+	if (ev->other)
+		return 1;
 	if (!ev->has_pid) {
 		snprintf(err, errlen, "no \"pid\"");
 		return -1;

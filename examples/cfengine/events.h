@@ -13,19 +13,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define EVENT_EXE_MAX 4096
+#define EVENT_EXE_MAX 4096	/* PATH_MAX */
 #define EVENT_LINE_MAX 65536
 
 struct event {
 	int64_t time_s;
 	uint32_t pid, ppid, uid, nr, misses, lfc;
 	int has_time, has_pid, has_ppid, has_uid, has_lfc;
+	int other;		/* a "type" other than "anomaly" (selfseq-audit's state and summary lines) */
+	int exe_hex;		/* exe came from "exe_hex" (a path that is not UTF-8) */
 	char exe[EVENT_EXE_MAX];
 	char syscall[64];
 	char state[16];
 };
 
-/* Parse one line; 0, or -1 with a message in @err (column included). */
+/*
+ * Parse one line; 0 for an anomaly, 1 for another kind of report (a "type"
+ * member other than "anomaly", as selfseq-audit writes for state changes and
+ * its summary), or -1 with a message in @err (column included).
+ */
 int event_parse(const char *line, size_t len, struct event *ev, char *err, size_t errlen);
 
 /* ISO 8601 UTC time as the front ends write it (2026-11-22T14:00:00.123456Z, or an offset). */

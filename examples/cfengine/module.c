@@ -95,12 +95,18 @@ static int on_line(void *ctx, uint64_t off, const char *line, size_t len, int to
 	int fresh = off >= r->counted, acked = off < r->acked;
 	struct event *e = &r->evbuf;
 	char err[200];
+	int kind = 0;
 
 	if (fresh)
 		r->line++;
 	if (acked && !fresh)
 		return 0;
-	if (toolong || event_parse(line, len, e, err, sizeof(err))) {
+	if (!toolong) {
+		kind = event_parse(line, len, e, err, sizeof(err));
+		if (kind > 0)
+			return 0;	/* a state change or summary, not an anomaly */
+	}
+	if (toolong || kind < 0) {
 		if (fresh) {
 			r->bad++;
 			fprintf(stderr, "selfseq-cfengine: %s:%llu: %s, line skipped\n", r->o->events,
