@@ -63,7 +63,7 @@ static void tick_label(char *buf, size_t len, double v, double step)
 		v = a = 0;	/* no "-0" for a tick computed as -0.0 */
 	if (a >= 1e6 && step >= 1e5)
 		snprintf(buf, len, "%gM", v / 1e6);
-	else if (a >= 1e4 && step >= 1e3)
+	else if (a >= 1e3 && step >= 100)
 		snprintf(buf, len, "%gk", v / 1e3);
 	else if (step >= 1)
 		snprintf(buf, len, "%.0f", v);
@@ -191,14 +191,18 @@ int svg_write(const char *path, const struct svg_plot *p, const struct svg_serie
 				PY(s[i].y[j] - s[i].err[j]), px + 2);
 		}
 	}
-	/* legend, lower right */
+	/* legend, lower right, on a white box over whatever curve runs there */
+	if (n)
+		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"232\" height=\"%.1f\" fill=\"white\" "
+			   "fill-opacity=\"0.85\" stroke=\"#ccc\"/>\n", ML + pw - 238,
+			MT + ph - 26 - (double)(n - 1) * 18, (double)(n - 1) * 18 + 22);
 	for (i = 0; i < n; i++) {
 		double ly = MT + ph - 14 - (double)(n - 1 - i) * 18;
 
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
 			   "stroke-width=\"3\"/><text x=\"%.1f\" y=\"%.1f\">",
-			ML + pw - 190, ly, ML + pw - 166, ly,
-			colors[i % (sizeof(colors) / sizeof(colors[0]))], ML + pw - 160, ly + 4);
+			ML + pw - 230, ly, ML + pw - 206, ly,
+			colors[i % (sizeof(colors) / sizeof(colors[0]))], ML + pw - 200, ly + 4);
 		xml_text(f, s[i].label);
 		fputs("</text>\n", f);
 	}
