@@ -230,40 +230,42 @@ static void *score_half_run(void *arg)
 
 /*
  * A long trace is scored as two halves on two threads (scoring only reads
- * the database, which the library allows concurrently). The second half
- * starts k calls early so that its calls see their full history; those k
- * calls, scored with a shortened history, are taken out again.
+ * the database, which the library allows concurrently), each writing its
+ * own part of @misses. The second half starts k calls early so that its
+ * calls see their full history; those k calls, which it scores with a
+ * shortened history, are scored again afterwards from 2k calls back, and
+ * the totals corrected.
  */
 static int score_halves(const struct selfseq_db *db, const uint32_t *calls, size_t n,
 			uint8_t *misses, struct selfseq_score *s)
 {
 	size_t k = selfseq_db_get_window(db) - 1, mid = n / 2, i;
-	struct score_half a = { db, calls, mid, misses, { 0 }, 0 };
-	struct score_half b = { db, calls + mid - k, n - mid + k, NULL, { 0 }, 0 };
+	struct score_half a = { db, calls, mid - k, misses, { 0 }, 0 };
+	struct score_half b = { db, calls + mid - k, n - mid + k, misses + mid - k, { 0 }, 0 };
+	uint8_t edge[2 * SELFSEQ_WINDOW_MAX];
+	struct score_half e = { db, calls + mid - 2 * k, 2 * k, edge, { 0 }, 0 };
 	pthread_t tid;
 
-	b.misses = cli_malloc(b.n);
-	if (pthread_create(&tid, NULL, score_half_run, &b)) {
-		free(b.misses);
+	if (pthread_create(&tid, NULL, score_half_run, &b))
 		return 1;	/* not started: the caller scores in one piece */
-	}
 	score_half_run(&a);
+	score_half_run(&e);
 	pthread_join(tid, NULL);
-	if (!a.err && !b.err) {
-		for (i = 0; i < k; i++) {
-			b.s.mismatches -= b.misses[i];
-			b.s.anomalous_calls -= b.misses[i] != 0;
-		}
-		memcpy(misses + mid, b.misses + k, n - mid);
-		s->calls = n;
-		s->mismatches = a.s.mismatches + b.s.mismatches;
-		s->anomalous_calls = a.s.anomalous_calls + b.s.anomalous_calls;
-		s->max_mismatches = selfseq_max_mismatches(selfseq_db_get_window(db), n);
-		s->ppm = s->max_mismatches ?
-				 (uint32_t)(s->mismatches * 1000000u / s->max_mismatches) : 0;
+	if (a.err || b.err || e.err)
+		return a.err ? a.err : b.err ? b.err : e.err;
+	for (i = 0; i < k; i++) {
+		uint8_t *m = misses + mid - k + i;
+
+		b.s.mismatches = b.s.mismatches - *m + edge[k + i];
+		b.s.anomalous_calls = b.s.anomalous_calls - (*m != 0) + (edge[k + i] != 0);
+		*m = edge[k + i];
 	}
-	free(b.misses);
-	return a.err ? a.err : b.err;
+	s->calls = n;
+	s->mismatches = a.s.mismatches + b.s.mismatches;
+	s->anomalous_calls = a.s.anomalous_calls + b.s.anomalous_calls;
+	s->max_mismatches = selfseq_max_mismatches(selfseq_db_get_window(db), n);
+	s->ppm = s->max_mismatches ? (uint32_t)(s->mismatches * 1000000u / s->max_mismatches) : 0;
+	return 0;
 }
 
 int cli_score(const struct selfseq_db *db, const uint32_t *calls, size_t n, uint32_t frame,

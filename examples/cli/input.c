@@ -166,6 +166,8 @@ static int parse_adfa_halves(struct parser *ps, const char *buf, size_t len)
 		return -1;
 	h.buf = buf + mid;
 	h.len = len - mid;
+	/* Room for both halves now: growing later would copy the first half. */
+	cli_grow(&pr->t.calls, &pr->t.cap, len / 2 + 2, sizeof(uint32_t));
 	if (pthread_create(&tid, NULL, adfa_half_run, &h))
 		return -1;
 	ps->trial = 1;

@@ -368,13 +368,21 @@ def test_commands():
                    for i in range(2000))
         check(r['max_lfc'] == want and r['anomalous_calls'] == len(anomalous),
               'lfc frame %s: %s vs %s' % (f, r['max_lfc'], want))
-    # a long trace (two-thread scoring) gives what the pieces give one by one
+    # a long trace (scored on two threads) against a plain reference scorer
+    train_calls = [i % 50 for i in range(2000)]
+    pairs = {(train_calls[i - d], train_calls[i], d) for i in range(len(train_calls))
+             for d in range(1, 6) if i - d >= 0}
     long_calls = [(i * 13 + i // 7) % 60 for i in range(600000)]
+    misses = [sum(1 for d in range(1, 6) if i - d >= 0 and
+                  (long_calls[i - d], long_calls[i], d) not in pairs)
+              for i in range(len(long_calls))]
     path = write('long.txt', ' '.join(map(str, long_calls)))
-    r = score_json('-p', norm, path)[0][0]
-    short = ' '.join(map(str, long_calls[:200000]))
-    r1 = score_json('-p', norm, write('short.txt', short))[0][0]
-    check(r['calls'] == 600000 and r['mismatches'] >= r1['mismatches'], 'long trace %s' % r)
+    r = score_json('-p', norm, '--per-call', path)[0][0]
+    check(r['calls'] == 600000 and r['mismatches'] == sum(misses) and
+          r['anomalous_calls'] == sum(1 for m in misses if m) and
+          [(c['pos'], c['misses']) for c in r['per_call']] ==
+          [(i + 1, m) for i, m in enumerate(misses) if m],
+          'long trace: %d/%d mismatches' % (r['mismatches'], sum(misses)))
     out, _ = run('dump', '-n', path)
     check(out.split('\t')[1] == '600000', 'long dump')
 
