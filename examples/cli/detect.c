@@ -59,7 +59,7 @@ static enum line_kind classify(const char *s, size_t len)
 enum trace_format parse_detect(const char *buf, size_t len, int complete)
 {
 	const char *p = buf, *end = buf + len;
-	int lines = 0, num2 = 0, nums = 0;
+	int lines = 0, num2 = 0;
 	enum line_kind first = LK_BLANK;
 
 	while (p < end && lines < DETECT_LINES) {
@@ -87,7 +87,6 @@ enum trace_format parse_detect(const char *buf, size_t len, int complete)
 			}
 			lines++;
 			num2 += k == LK_NUM2;
-			nums += k == LK_NUMS;
 		}
 		p = nl ? nl + 1 : end;
 	}

@@ -187,7 +187,8 @@ int parse_call_name(struct parser *ps, const char *name, size_t len, uint32_t *c
 	memcpy(buf, name, len);
 	buf[len] = 0;
 	if (!ps->o->arch && strncmp(buf, "syscall_", 8)) {
-		parse_fatal(ps, "call names need an architecture to be numbered: use --arch");
+		parse_fatal(ps, "call names need an architecture to be numbered "
+				"(--arch, or a profile that has one)");
 		return -1;
 	}
 	nr = ss_syscall_number(ps->o->arch, buf);

@@ -284,7 +284,7 @@ def test_errors():
     # names without an architecture
     path = write('names2.txt', 'open\nread\n')
     _, err = run('dump', '-a', 'none', path, expect=INPUT)
-    check('use --arch' in err, 'names without arch: ' + err)
+    check('need an architecture' in err, 'names without arch: ' + err)
     # mixed architectures: a personality change inside strace output ...
     path = write('mixed.strace', '''\
 [pid  900] execve("/bin/x32", ["x32"], 0x1 /* 1 var */) = 0
