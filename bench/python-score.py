@@ -14,7 +14,8 @@ Two comparisons, each the best of --reps runs, in wall time and CPU time
 2. end to end: a fresh ``python3`` that loads the profile, reads the
    validation directory (selfseq.read_adfa), scores each trace and writes
    the JSON lines of ``selfseq score --json --total``, against that CLI
-   command itself, both writing to /dev/null.
+   command itself, both writing to /dev/null; then where the Python time
+   goes (interpreter start and import, reading and parsing, scoring, JSON).
 
 Usage (after `meson compile -C BUILD` and scripts/unpack-data.sh BUILD/tests/data):
   SELFSEQ_LIBRARY=BUILD/libselfseq/libselfseq.so.1 python3 bench/python-score.py \
@@ -125,6 +126,31 @@ def worker(profile_path, directory):
     sys.stdout.write("".join(out))
 
 
+def breakdown(args, selfseq):
+    """Where the end-to-end Python time goes, measured in this interpreter."""
+    val = os.path.join(args.adfa, "Validation_Data_Master")
+    prof = os.path.join(args.tmp, f"adfa-w{args.window}.prof")
+    startup = subprocess.run(
+        [sys.executable, "-c", "import resource, selfseq; r = resource.getrusage("
+         "resource.RUSAGE_SELF); print((r.ru_utime + r.ru_stime) * 1e3)"],
+        capture_output=True, text=True, check=True,
+        env=dict(os.environ, PYTHONPATH=os.path.join(ROOT, "bindings", "python")))
+    _, read_cpu, traces = best_of(args.reps, lambda: selfseq.read_adfa(val))
+    p = selfseq.Profile.load(prof)
+    db, frame = p.train, p.lfc_frame
+    _, score_cpu, scores = best_of(args.reps, lambda: [db.score(t, lfc_frame=frame)
+                                                        for t in traces])
+    dumps = json.dumps
+    _, out_cpu, _ = best_of(args.reps, lambda: "".join(
+        f'{{"trace":{dumps(t.name)},"calls":{s.calls},"mismatches":{s.mismatches},'
+        f'"max_mismatches":{s.max_mismatches},"percent":{s.percent:.4f},'
+        f'"anomalous_calls":{s.anomalous_calls},"max_lfc":{s.max_lfc}}}\n'
+        for t, s in zip(traces, scores)))
+    line("python-breakdown", {"startup_import_cpu_ms": float(startup.stdout),
+                              "read_adfa_cpu_ms": read_cpu, "score_cpu_ms": score_cpu,
+                              "json_lines_cpu_ms": out_cpu})
+
+
 def end_to_end(args):
     cli = os.path.join(args.build, "examples", "cli", "selfseq")
     if not os.access(cli, os.X_OK):
@@ -182,6 +208,8 @@ def main():
     for frame in (128, 0):
         scoring(args, selfseq, train, test, frame)
     end_to_end(args)
+    if os.path.exists(os.path.join(args.tmp, f"adfa-w{args.window}.prof")):
+        breakdown(args, selfseq)
 
 
 if __name__ == "__main__":

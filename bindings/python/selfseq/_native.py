@@ -10,8 +10,6 @@ mirrors with the C compiler's view of the header.
 
 import ctypes
 import os
-import shutil
-import subprocess
 
 from ctypes import (POINTER, Structure, c_char_p, c_int, c_size_t,
                     c_uint32, c_uint64, c_void_p)
@@ -202,6 +200,9 @@ class Lib:
 
 def _pkg_config_libdir():
     """The libdir pkg-config knows for selfseq, or None."""
+    # Imported here: only this fallback needs them, and they cost import time.
+    import shutil  # pylint: disable=import-outside-toplevel
+    import subprocess  # pylint: disable=import-outside-toplevel
     exe = shutil.which("pkg-config") or shutil.which("pkgconf")
     if not exe:
         return None

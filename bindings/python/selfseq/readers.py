@@ -10,15 +10,11 @@ statement per call.
 
 import array
 import bisect
-import gzip
 import json
 import os
-import re
-import zlib
 
 __all__ = ["Trace", "TraceFormatError", "read_adfa", "read_unm"]
 
-_BAD_ADFA = re.compile(rb"[^0-9\s]")
 _ADFA_CHARS = b"0123456789 \t\n\r\v\f"     # what bytes.split() splits on, and digits
 _DIGITS_SPACE = b"0123456789 "
 
@@ -66,6 +62,8 @@ def _read(path):
     with open(path, "rb") as f:
         data = f.read()
     if data[:2] == b"\x1f\x8b":
+        import gzip  # pylint: disable=import-outside-toplevel
+        import zlib  # pylint: disable=import-outside-toplevel
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError, zlib.error) as e:
@@ -79,7 +77,8 @@ def _lineno(data, offset):
 
 def _bad_token(data, path, what="call numbers are decimal integers"):
     """TraceFormatError at the first byte that is neither a digit nor whitespace."""
-    m = _BAD_ADFA.search(data)
+    import re  # pylint: disable=import-outside-toplevel
+    m = re.search(rb"[^0-9\s]", data)
     off = m.start() if m else 0
     return TraceFormatError(path, _lineno(data, off), f"unexpected {data[off:off + 1]!r}: {what}")
 
