@@ -105,6 +105,27 @@ grep -q 'pid 999999 is not tracked' /tmp/e && ok "unknown pid refused" || fail "
 kctl set alphabet 5 2>/tmp/e && fail "set alphabet worked"
 cat /tmp/e
 
+echo "=== concurrency: threads of one profile on both CPUs, forks, control commands"
+cp /bin/testprog /tmp/stress
+(i=0; while [ $i -lt 3 ]; do /tmp/stress threads 6 || echo "FAIL: threads"; i=$((i + 1)); done) &
+s1=$!
+(i=0; while [ $i -lt 30 ]; do testprog normal; i=$((i + 1)); done) &
+s2=$!
+i=0
+loads=0
+while [ $i -lt 10 ]; do
+	kctl ps >/dev/null || fail "ps under load"
+	kctl profiles >/dev/null || fail "profiles under load"
+	# Replacing the profile its threads run on: every attached task moves over.
+	kctl save /tmp/stress /tmp/stress.prof 2>/dev/null && kctl load /tmp/stress.prof >/dev/null &&
+		loads=$((loads + 1))
+	i=$((i + 1))
+done
+wait $s1 $s2
+[ $loads -gt 0 ] && ok "$loads loads of a busy profile" || fail "no load of the busy profile"
+kctl profiles | grep 'key=/tmp/stress$' | grep -q 'tasks=0 ' && ok "threads detached" ||
+	fail "stress profile still has tasks: $(kctl profiles | grep 'key=/tmp/stress$')"
+
 echo "=== status"
 kctl status | tee /tmp/s
 [ "$(stat calls)" -gt 0 ] && ok "calls counted" || fail "no calls"

@@ -3,11 +3,14 @@
  * kmod-testprog: the program selfseq.ko learns in the qemu test
  * (kmod-qemu.sh). Its "normal" path makes the same raw system calls on every
  * run; "anomalous" inserts one uname(2), a call the normal path never makes,
- * half way; "hold" pauses in the middle so the test can act on its pid.
+ * half way; "hold" pauses in the middle so the test can act on its pid;
+ * "threads N" runs the normal rounds in N threads at once (one profile, many
+ * CPUs).
  * Raw syscall(2) calls keep the sequence independent of libc's choices.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,13 +33,38 @@ static void round_of_calls(void)
 	syscall(SYS_getpid);
 }
 
+static void *thread_rounds(void *arg)
+{
+	int i;
+
+	(void)arg;
+	for (i = 0; i < 2000; i++)
+		round_of_calls();
+	return NULL;
+}
+
+static int run_threads(int n)
+{
+	pthread_t t[64];
+	int i, started = 0;
+
+	for (i = 0; i < n && i < 64; i++)
+		if (!pthread_create(&t[i], NULL, thread_rounds, NULL))
+			started++;
+	for (i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	return started == n ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "normal";
 	int rounds = 40, i;
 
+	if (!strcmp(mode, "threads"))
+		return run_threads(argc > 2 ? atoi(argv[2]) : 4);
 	if (strcmp(mode, "normal") && strcmp(mode, "anomalous") && strcmp(mode, "hold")) {
-		fprintf(stderr, "usage: kmod-testprog normal|anomalous|hold [SECONDS]\n");
+		fprintf(stderr, "usage: kmod-testprog normal|anomalous|hold [SECONDS]|threads [N]\n");
 		return 2;
 	}
 	for (i = 0; i < rounds; i++) {

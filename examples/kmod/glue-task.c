@@ -26,6 +26,14 @@
 #include <asm/syscall.h>
 #include "glue.h"
 
+/*
+ * PREEMPT_RT turns spinlock_t and the slab allocator's locks into sleeping
+ * locks, which tracepoint probes (run with preemption off) must not take.
+ */
+#ifdef CONFIG_PREEMPT_RT
+#error "selfseq.ko allocates and takes spinlocks in tracepoint probes: not for PREEMPT_RT kernels"
+#endif
+
 DEFINE_SPINLOCK(kss_tasks_lock);
 static struct hlist_head *kss_task_hash;
 static unsigned int kss_task_bits;
