@@ -8,6 +8,9 @@
  * reserved per buffer.
  */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "cli.h"
 #include "parse.h"
@@ -28,22 +31,48 @@ static const unsigned char cls[256] = {
 #define BLOCK 64	/* bytes judged at once by the fast path */
 
 /*
- * The fast path works on words of 8 bytes. A byte is a digit when
+ * The fast path judges 64 bytes at once: with SSE2 (every x86-64) 16 at a
+ * time, otherwise in words of 8 bytes. In a word, a byte is a digit when
  * (byte ^ '0') < 10; a per-byte test leaves one bit in the top of each
  * byte, and one multiplication gathers those 8 bits into a byte (bit i
  * for byte i), like SSE's movemask.
  */
-static inline uint64_t gather8(uint64_t topbits)
-{
-	return ((topbits >> 7) * 0x0102040810204080ull) >> 56;
-}
-
 static inline uint64_t load8(const unsigned char *p)
 {
 	uint64_t w;
 
 	memcpy(&w, p, 8);
 	return w;
+}
+
+#ifdef __SSE2__
+/* Bit i of each mask: byte i of the block is not a digit, a space, a newline. */
+static inline void block_masks(const unsigned char *p, uint64_t *nondigit, uint64_t *space,
+			       uint64_t *newline)
+{
+	const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+	const __m128i blank = _mm_set1_epi8(' '), nl = _mm_set1_epi8('\n');
+	uint64_t d = 0, b = 0, l = 0;
+	int j;
+
+	for (j = 0; j < BLOCK / 16; j++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * j));
+		__m128i t = _mm_sub_epi8(v, zero);
+
+		/* A digit: byte - '0' is at most 9, unsigned. */
+		d |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, nine), t))
+		     << (16 * j);
+		b |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, blank)) << (16 * j);
+		l |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)) << (16 * j);
+	}
+	*nondigit = ~d;
+	*space = b;
+	*newline = l;
+}
+#else
+static inline uint64_t gather8(uint64_t topbits)
+{
+	return ((topbits >> 7) * 0x0102040810204080ull) >> 56;
 }
 
 /* Top bit of each byte that is not a digit, for t = word ^ "00000000". */
@@ -60,6 +89,22 @@ static inline uint64_t equal_bits(uint64_t w, unsigned char c)
 	return ~(((x & (ONES * 0x7f)) + ONES * 0x7f) | x) & (ONES * 0x80);
 }
 
+static inline void block_masks(const unsigned char *p, uint64_t *nondigit, uint64_t *space,
+			       uint64_t *newline)
+{
+	int j;
+
+	*nondigit = *space = *newline = 0;
+	for (j = 0; j < BLOCK / 8; j++) {
+		uint64_t w = load8(p + 8 * j);
+
+		*nondigit |= gather8(nondigit_bits(w ^ (ONES * '0'))) << (8 * j);
+		*space |= gather8(equal_bits(w, ' ')) << (8 * j);
+		*newline |= gather8(equal_bits(w, '\n')) << (8 * j);
+	}
+}
+#endif
+
 /*
  * Parse the numbers that start in the BLOCK bytes at @p into @out when the
  * block holds only digits, spaces and newlines, every number has 1 to 4
@@ -73,17 +118,11 @@ static inline uint64_t equal_bits(uint64_t w, unsigned char c)
 static int adfa_block(const unsigned char *p, uint32_t alphabet, uint32_t *out,
 		      const unsigned char **next, uint64_t *lines)
 {
-	uint64_t nondigit = 0, space = 0, newline = 0, starts;
+	uint64_t nondigit, space, newline, starts;
 	size_t stop = BLOCK;
-	int j, n = 0;
+	int n = 0;
 
-	for (j = 0; j < BLOCK / 8; j++) {
-		uint64_t w = load8(p + 8 * j);
-
-		nondigit |= gather8(nondigit_bits(w ^ (ONES * '0'))) << (8 * j);
-		space |= gather8(equal_bits(w, ' ')) << (8 * j);
-		newline |= gather8(equal_bits(w, '\n')) << (8 * j);
-	}
+	block_masks(p, &nondigit, &space, &newline);
 	if (nondigit & ~space & ~newline)
 		return -1;
 	/* A digit after a non-digit starts a number; the byte before the block is not a digit. */
