@@ -96,7 +96,7 @@ static struct hlist_head *kss_bucket(const struct task_struct *task)
 	return &kss_task_hash[hash_ptr(task, kss_task_bits)];
 }
 
-/* Under rcu_read_lock() or kss_tasks_lock. */
+/* Under rcu_read_lock() (or preemption disabled) or kss_tasks_lock. */
 static struct kss_task *kss_task_find(const struct task_struct *task)
 {
 	struct kss_task *t;
@@ -353,7 +353,13 @@ static void kss_on_sys_enter(void *data, struct pt_regs *regs, long id)
 	u64 now;
 	int err;
 
-	rcu_read_lock();
+	/*
+	 * A preemption-disabled section is an RCU read-side critical section
+	 * (one RCU flavour since 4.20) and cheaper than rcu_read_lock() with
+	 * PREEMPT_RCU; 6.1 calls probes with preemption off anyway, later
+	 * kernels may not for system-call tracepoints.
+	 */
+	preempt_disable_notrace();
 	t = kss_task_find(current);
 	kp = t ? READ_ONCE(t->prof) : NULL;
 	if (!kp) {
@@ -391,7 +397,7 @@ static void kss_on_sys_enter(void *data, struct pt_regs *regs, long id)
 	if (unlikely(ev.delay) && !READ_ONCE(kss_unloading))
 		kss_queue_delay(t, ev.delay);
 out:
-	rcu_read_unlock();
+	preempt_enable_notrace();
 }
 
 void kss_tasks_for_each(void (*fn)(struct kss_task *t, void *ctx), void *ctx)
