@@ -148,6 +148,14 @@ kctl profiles | grep -q "^id=$id state=normal .*key=/bin/testprog$" && ok "repla
 	fail "loaded profile not in place"
 testprog anomalous
 kctl ps >/dev/null
+# A profile whose executable is gone cannot be keyed by its inode.
+cp /bin/testprog /tmp/gone
+/tmp/gone normal
+kctl save /tmp/gone /tmp/gone.prof || fail "save /tmp/gone"
+rm /tmp/gone
+kctl load /tmp/gone.prof 2>/tmp/e && fail "profile of a deleted executable loaded"
+grep -q 'executable /tmp/gone: no such entry' /tmp/e && ok "load needs the executable" ||
+	fail "load of /tmp/gone: $(cat /tmp/e)"
 echo garbage >/tmp/bad.prof
 kctl load /tmp/bad.prof 2>/tmp/e && fail "garbage loaded"
 cat /tmp/e

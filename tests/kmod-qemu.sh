@@ -123,6 +123,30 @@ if [ "$accel" = tcg ]; then
 	boot "-accel tcg,thread=multi -cpu max -smp 2" "$log" ""
 	qpid=$!
 fi
+# Meanwhile, the other installed kernel build trees: warning-free too, and
+# PREEMPT_RT ones refused with the module's own #error.
+others=0
+for b in /lib/modules/*/build; do
+	v=${b#/lib/modules/}
+	v=${v%/build}
+	[ "$v" != "$kver" ] && [ -f "$b/Makefile" ] && [ -f "$b/.config" ] || continue
+	others=$((others + 1))
+	if make -C "$src/examples/kmod" KVER="$v" BUILD="$out/ko-$v" >"$out/kbuild-$v.log" 2>&1; then
+		if grep -i 'warning' "$out/kbuild-$v.log" | grep -v 'Skipping BTF generation'; then
+			echo "FAIL: Kbuild for $v printed warnings"
+			other_fail=1
+		else
+			echo "built for $v too"
+		fi
+	elif grep -q '^CONFIG_PREEMPT_RT=y' "$b/.config" &&
+		grep -q 'error: #error "selfseq.ko allocates' "$out/kbuild-$v.log"; then
+		echo "refused for $v (PREEMPT_RT), as intended"
+	else
+		tail -20 "$out/kbuild-$v.log"
+		echo "FAIL: Kbuild for $v failed"
+		other_fail=1
+	fi
+done
 wait $qpid || true
 echo "test guest ran $(( $(date +%s) - started )) s under $accel"
 wait $bpid || true
@@ -133,10 +157,11 @@ tr -d '\r' <"$blog" >"$out/bench-guest.log"
 log=$out/guest.log
 
 # 4. The verdict.
+status=0
+[ -z "${other_fail:-}" ] || status=1
 # What the guest did (without the exported profile and the kernel log).
 sed -n '/^=== /,/^DMESG-BEGIN$/p' "$log" | sed '/^PROFILE-BEGIN$/,/^PROFILE-END$/d' || true
 grep -q '^RESULT ' "$log" || { tail -50 "$log"; die "the guest did not finish (see $log)"; }
-status=0
 if grep -q '^FAIL: ' "$log"; then
 	echo "guest failures:"
 	grep '^FAIL: ' "$log"
