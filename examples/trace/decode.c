@@ -4,6 +4,7 @@
  *   PERF_RECORD_SAMPLE with TID|TIME|CPU|RAW:
  *     { u32 pid, tid; u64 time; u32 cpu, res; u32 size; char data[size]; }
  *   PERF_RECORD_LOST: { u64 id; u64 lost; struct sample_id; }
+ *   PERF_RECORD_MMAP: { u32 pid, tid; u64 addr, len, pgoff; char filename[]; struct sample_id; }
  *   sample_id (sample_id_all) with TID|TIME|CPU: { u32 pid, tid; u64 time; u32 cpu, res; }
  * The raw data is the tracepoint's record: common_type (the event id) first.
  */
@@ -195,6 +196,30 @@ int decode_record(const struct decoder *d, const struct perf_event_header *rec, 
 		ev->time = rd64(body + 8);
 		ev->cpu = rd32(body + 16);
 		return 1;
+	case PERF_RECORD_MMAP: {
+		size_t n;
+
+		if (len < 32 + 8 + SAMPLE_ID_SIZE) {
+			snprintf(err, errlen, "MMAP record of %u bytes, too short", rec->size);
+			return -EBADMSG;
+		}
+		n = len - 32 - SAMPLE_ID_SIZE;
+		if (!memchr(body + 32, '\0', n)) {
+			snprintf(err, errlen, "MMAP record: file name without its NUL");
+			return -EBADMSG;
+		}
+		if (!fnlen)
+			return -EINVAL;
+		snprintf(filename, fnlen, "%s", (const char *)(body + 32));
+		ev->kind = TEV_MMAP;
+		ev->u.mmap.file = NULL;
+		body += len - SAMPLE_ID_SIZE;
+		ev->pid = rd32(body);
+		ev->tid = rd32(body + 4);
+		ev->time = rd64(body + 8);
+		ev->cpu = rd32(body + 16);
+		return 1;
+	}
 	default:
 		return 0;
 	}

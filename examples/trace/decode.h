@@ -3,7 +3,8 @@
  * Decoding perf records from the rings into small fixed events: samples of
  * raw_syscalls:sys_enter and of the sched fork/exec/exit tracepoints
  * (recognised by the common_type of their raw data, read through the
- * format files), and PERF_RECORD_LOST. The samples are expected with
+ * format files), PERF_RECORD_LOST, and PERF_RECORD_MMAP (attr.mmap: the
+ * executable mappings, among them the program execve maps). The samples are expected with
  * sample_type PERF_SAMPLE_TID | TIME | CPU | RAW and sample_id_all set, so
  * every record carries pid, tid, time and cpu.
  */
@@ -26,6 +27,7 @@ enum tev_kind {
 	TEV_EXEC,		/* sched_process_exec: exec.pid (after), exec.old_pid (the thread that called execve) */
 	TEV_EXIT,		/* sched_process_exit: exit.pid, exit.group_dead (-1: not in this kernel's format) */
 	TEV_LOST,		/* PERF_RECORD_LOST: lost.count samples lost on this cpu */
+	TEV_MMAP,		/* PERF_RECORD_MMAP of an executable file mapping: mmap.file */
 };
 
 /* One decoded event. exec.exe, arch, ppid and uid are filled in by the caller. */
@@ -56,6 +58,9 @@ struct tev {
 		struct {
 			uint64_t count;
 		} lost;
+		struct {
+			const char *file;	/* interned by the caller */
+		} mmap;
 	} u;
 };
 
@@ -78,8 +83,8 @@ int decoder_init(struct decoder *d, const struct tp_format *enter, const struct 
 		 size_t errlen);
 
 /*
- * Decode one record. Returns 1 with @ev filled (for TEV_EXEC the file name
- * the kernel reported is written to @filename), 0 for a record of no
+ * Decode one record. Returns 1 with @ev filled (for TEV_EXEC and TEV_MMAP
+ * the file name the kernel reported is written to @filename), 0 for a record of no
  * interest (other record types, samples of unknown tracepoints), or
  * -EBADMSG for a malformed record, with @err saying which part.
  */

@@ -87,7 +87,10 @@ static int on_record(void *ctx, const struct perf_event_header *rec, int ring)
 			tr->other_records++;
 		return 0;
 	}
-	if (ev.kind == TEV_EXEC) {
+	if (ev.kind == TEV_MMAP) {
+		proc_strip_deleted(fname);
+		ev.u.mmap.file = proc_intern(fname);
+	} else if (ev.kind == TEV_EXEC) {
 		if (d->live)
 			resolve_live(&ev, fname);
 		else

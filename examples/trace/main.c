@@ -107,6 +107,16 @@ static void die(int code, const char *fmt, ...)
 	exit(code);
 }
 
+/* Refused access to tracefs: what is needed, and the setting that decides it. */
+static void die_perm(const char *what) __attribute__((noreturn));
+
+static void die_perm(const char *what)
+{
+	die(TRACE_EXIT_PERM, "%s: tracing system calls needs root or CAP_PERFMON with read access "
+	    "to tracefs (kernel.perf_event_paranoid is %d here; Debian kernels default to 3, which "
+	    "refuses every unprivileged user)", what, perf_paranoid());
+}
+
 static uint64_t parse_num(const char *s, uint64_t lo, uint64_t hi, const char *what)
 {
 	unsigned long long v;
@@ -589,13 +599,15 @@ static void setup_decoder(struct trace *tr, char *texts[REC_ROLES], size_t lens[
 		tr->clock_offset = tr->rec.clock_offset;
 	} else {
 		rc = tracefs_find(dir, sizeof(dir), err, sizeof(err));
+		if (rc == -EACCES || rc == -EPERM)
+			die_perm(err);
 		if (rc)
-			die(rc == -EACCES || rc == -EPERM ? TRACE_EXIT_PERM : TRACE_EXIT_SYSTEM, "%s", err);
+			die(TRACE_EXIT_SYSTEM, "%s", err);
 		for (i = 0; i < REC_ROLES; i++) {
 			rc = tracefs_read_format(dir, tp[i][0], tp[i][1], &fmt[i], &texts[i], &lens[i],
 						 err, sizeof(err));
 			if (rc == -EACCES || rc == -EPERM)
-				die(TRACE_EXIT_PERM, "%s; selfseq-trace needs root or CAP_PERFMON", err);
+				die_perm(err);
 			if (rc && i == REC_ENTER)
 				die(TRACE_EXIT_SYSTEM, "%s (is CONFIG_FTRACE_SYSCALLS set?)", err);
 			if (rc) {
@@ -752,7 +764,8 @@ int main(int argc, char **argv)
 	size_t lens[REC_ROLES] = { 0 };
 	struct perf_ids ids = { 0, 0, 0, 0 };
 	struct task_sink sink;
-	struct task_probe probe = { NULL, proc_probe };
+	struct task_probe probe = { NULL, proc_probe, proc_probe_arch };
+	struct task_probe replay_probe = { NULL, NULL, proc_probe_arch };
 	struct tasks_opts to;
 	sigset_t oldmask;
 	int go_fd = -1, err_fd = -1, rc, code = TRACE_EXIT_OK, i;
@@ -780,7 +793,7 @@ int main(int argc, char **argv)
 	trace_sink_init(tr, &sink);
 	memset(&to, 0, sizeof(to));
 	to.sink = &sink;
-	to.probe = tr->o.replay ? NULL : &probe;
+	to.probe = tr->o.replay ? &replay_probe : &probe;
 	to.exe_filter = (const char *const *)tr->o.exe_filter;
 	to.alphabet = tr->o.alphabet;
 	to.clock_offset = tr->clock_offset;

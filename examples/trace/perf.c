@@ -6,6 +6,10 @@
  *   event per CPU even for a single task;
  * - the timestamps come from CLOCK_MONOTONIC so the merge threshold can be
  *   read with clock_gettime();
+ * - the sys_enter event also asks for PERF_RECORD_MMAP of executable
+ *   mappings: the first one a process makes inside execve names the program
+ *   (as /proc/PID/exe does), written before the exec event even when the
+ *   process exits at once;
  * - sys_enter wakes the reader at a quarter of the ring (watermark); the
  *   sched events wake it at once, so that /proc/PID/exe is read while the
  *   process that just exec'd is still running that executable.
@@ -85,7 +89,7 @@ bad:
 	return -EBADMSG;
 }
 
-static int perf_paranoid(void)
+int perf_paranoid(void)
 {
 	char *text = NULL;
 	int v = 99;
@@ -178,6 +182,8 @@ int perf_session_open(struct perf_session *s, const struct perf_ids *ids, const 
 				a.use_clockid = 1;
 				a.clockid = CLOCK_MONOTONIC;
 				if (k == 0) {
+					/* Executable mappings: the program execve maps, exactly named. */
+					a.mmap = 1;
 					a.watermark = 1;
 					a.wakeup_watermark = (uint32_t)(s->ring_bytes / 4);
 				} else {

@@ -48,6 +48,9 @@ int perf_session_enable(struct perf_session *s);
 int perf_session_disable(struct perf_session *s);
 void perf_session_close(struct perf_session *s);
 
+/* kernel.perf_event_paranoid, or 99 if it cannot be read. */
+int perf_paranoid(void);
+
 /* Online CPUs from /sys/devices/system/cpu/online; the count or -errno. */
 int perf_online_cpus(int **cpus);
 

@@ -80,6 +80,12 @@ uint32_t proc_elf_arch(const char *path)
 	return arch;
 }
 
+uint32_t proc_probe_arch(void *ctx, const char *path)
+{
+	(void)ctx;
+	return proc_elf_arch(path);
+}
+
 int proc_status(uint32_t pid, uint32_t *ppid, uint32_t *uid)
 {
 	char path[64], line[256];
@@ -105,13 +111,20 @@ int proc_status(uint32_t pid, uint32_t *ppid, uint32_t *uid)
 	return got == 3 ? 0 : -EBADMSG;
 }
 
+void proc_strip_deleted(char *path)
+{
+	const char *del = " (deleted)";
+	size_t n = strlen(path), dl = strlen(del);
+
+	if (n > dl && strcmp(path + n - dl, del) == 0)
+		path[n - dl] = '\0';
+}
+
 /* readlink /proc/@tid/exe, without the " (deleted)" the kernel appends for a removed file. */
 static int proc_exe_link(uint32_t tid, char *buf, size_t len)
 {
 	char path[64];
 	ssize_t n;
-	const char *del = " (deleted)";
-	size_t dl = strlen(del);
 
 	snprintf(path, sizeof(path), "/proc/%u/exe", tid);
 	n = readlink(path, buf, len - 1);
@@ -120,8 +133,7 @@ static int proc_exe_link(uint32_t tid, char *buf, size_t len)
 	if ((size_t)n >= len - 1)
 		return -ENAMETOOLONG;
 	buf[n] = '\0';
-	if ((size_t)n > dl && strcmp(buf + n - dl, del) == 0)
-		buf[n - dl] = '\0';
+	proc_strip_deleted(buf);
 	return buf[0] == '/' ? 0 : -ENOENT;
 }
 

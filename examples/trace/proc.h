@@ -24,6 +24,9 @@ void proc_intern_free(void);
  */
 uint32_t proc_elf_arch(const char *path);
 
+/* proc_elf_arch() with the signature of task_probe.arch. */
+uint32_t proc_probe_arch(void *ctx, const char *path);
+
 /*
  * The executable a thread runs, for a thread seen without its exec (attach,
  * system-wide). Fills everything it can; 0, or -errno when the thread is
@@ -41,6 +44,9 @@ int proc_probe(void *ctx, uint32_t pid, uint32_t tid, struct task_facts *f);
  * @filename is used. Fills @f (f->exe NULL when nothing could be resolved).
  */
 void proc_resolve_exec(uint32_t pid, const char *filename, struct task_facts *f);
+
+/* Remove the " (deleted)" the kernel appends to the path of a removed file. */
+void proc_strip_deleted(char *path);
 
 /* Whether thread @tid of process @pid still exists. */
 int proc_alive(uint32_t pid, uint32_t tid);

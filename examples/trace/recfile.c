@@ -133,7 +133,7 @@ int recfile_open(struct recfile *r, const char *path, char *err, size_t errlen)
 		return -e;
 	}
 	if (rec_read(r, h, sizeof(h)))
-		return rec_fail(r, err, errlen, r->offset, "truncated header");
+		return rec_fail(r, err, errlen, 0, "truncated header");
 	if (memcmp(h, REC_MAGIC, 8) != 0)
 		return rec_fail(r, err, errlen, 0, "not a selfseq-trace recording (bad magic)");
 	if (get32(h + 8) != REC_VERSION)

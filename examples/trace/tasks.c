@@ -141,17 +141,19 @@ static void task_attach(struct tasks *ts, struct task *t, const char *exe, uint3
 }
 
 /* A thread with no exec or fork seen: ask the probe what it runs. */
-static struct task *task_discover(struct tasks *ts, const struct tev *ev)
+static struct task *task_discover(struct tasks *ts, struct task *t, const struct tev *ev)
 {
 	struct task_facts f;
-	struct task *t = task_add(ts, ev->tid);
 
+	if (!t)
+		t = task_add(ts, ev->tid);
 	if (!t)
 		return NULL;
 	t->tgid = ev->pid;
 	memset(&f, 0, sizeof(f));
 	f.uid = UINT32_MAX;
-	if (!ts->o.probe || ts->o.probe->probe(ts->o.probe->ctx, ev->pid, ev->tid, &f) || !f.exe) {
+	if (!ts->o.probe || !ts->o.probe->probe ||
+	    ts->o.probe->probe(ts->o.probe->ctx, ev->pid, ev->tid, &f) || !f.exe) {
 		t->state = TASK_UNRESOLVED;
 		ts->st.unresolved++;
 		return t;
@@ -172,14 +174,15 @@ static void on_call(struct tasks *ts, const struct tev *ev)
 
 	ts->st.calls++;
 	t = task_get(ts, ev->tid);
-	if (!t) {
-		t = task_discover(ts, ev);
+	if (!t || t->state == TASK_UNKNOWN) {
+		t = task_discover(ts, t, ev);
 		if (!t) {
 			ts->st.untracked_calls++;
 			return;
 		}
 	}
 	t->last_ns = ev->time;
+	t->map_run = 0;
 	if (!t->seen_sample) {
 		t->seen_sample = 1;
 		if (t->tgid != ev->pid) {
@@ -253,9 +256,29 @@ static void on_fork(struct tasks *ts, const struct tev *ev)
 	}
 }
 
+static void on_mmap(struct tasks *ts, const struct tev *ev)
+{
+	struct task *t = task_get(ts, ev->tid);
+
+	if (!ev->u.mmap.file || ev->u.mmap.file[0] != '/')
+		return;
+	if (!t) {
+		t = task_add(ts, ev->tid);
+		if (!t)
+			return;
+		t->tgid = ev->pid;
+		t->last_ns = ev->time;
+	}
+	if (!t->map_run) {
+		t->map_run = 1;
+		t->map_first = ev->u.mmap.file;
+	}
+}
+
 static void on_exec(struct tasks *ts, const struct tev *ev)
 {
-	uint32_t pid = ev->u.exec.pid, old = ev->u.exec.old_pid;
+	uint32_t pid = ev->u.exec.pid, old = ev->u.exec.old_pid, arch = ev->u.exec.arch;
+	const char *exe = ev->u.exec.exe;
 	struct task *t;
 
 	ts->st.execs++;
@@ -277,14 +300,25 @@ static void on_exec(struct tasks *ts, const struct tev *ev)
 		t->ppid = ev->u.exec.ppid;
 	if (ev->u.exec.uid != UINT32_MAX)
 		t->uid = ev->u.exec.uid;
-	if (!ev->u.exec.exe) {
+	if (t->map_run && t->map_first) {
+		const struct task_probe *p = ts->o.probe;
+		uint32_t a = p && p->arch ? p->arch(p->ctx, t->map_first) : 0;
+
+		if (!exe || strcmp(exe, t->map_first))
+			ts->st.exe_from_mapping++;
+		exe = t->map_first;
+		if (a)
+			arch = a;
+	}
+	t->map_run = 0;
+	if (!exe) {
 		if (t->state == TASK_TRACKED && ts->o.sink->exit)
 			ts->o.sink->exit(ts->o.sink->ctx, t->tid);
 		t->state = TASK_UNRESOLVED;
 		ts->st.unresolved++;
 		return;
 	}
-	task_attach(ts, t, ev->u.exec.exe, ev->u.exec.arch);
+	task_attach(ts, t, exe, arch);
 	t->seen_sample = 1;
 	if (t->state == TASK_TRACKED && !t->counted) {
 		t->counted = 1;
@@ -333,6 +367,9 @@ void tasks_apply(struct tasks *ts, const struct tev *ev)
 		break;
 	case TEV_LOST:
 		on_lost(ts, ev);
+		break;
+	case TEV_MMAP:
+		on_mmap(ts, ev);
 		break;
 	default:
 		break;

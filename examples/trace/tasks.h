@@ -5,7 +5,11 @@
  * calls on a sink (the monitor, or a recording fake in the unit tests).
  *
  * Calls are kept per thread (the tracepoint's pid is the thread id): each
- * thread has its own window, as in pH. A thread first seen without an exec
+ * thread has its own window, as in pH. The executable of an exec is the
+ * first executable mapping the thread made since its last call (execve
+ * maps the program first, then its interpreter): exact, and written to the
+ * ring before the exec event; the caller's resolution from /proc is the
+ * fallback. A thread first seen without an exec
  * (attach, system-wide) is resolved through the probe (/proc); a thread
  * forked from an ignored one is ignored too (the pre-exec child of
  * `selfseq-trace -- COMMAND`, processes the --exe filter rejects).
@@ -43,12 +47,15 @@ struct task_facts {
 };
 struct task_probe {
 	void *ctx;
-	/* Fill @f for thread @tid of process @pid; 0, or -errno (e.g. it has exited). */
+	/* Fill @f for thread @tid of process @pid; 0, or -errno (e.g. it has exited). May be NULL. */
 	int (*probe)(void *ctx, uint32_t pid, uint32_t tid, struct task_facts *f);
+	/* AUDIT_ARCH_* of the executable file @path, 0 if unknown; may be NULL. */
+	uint32_t (*arch)(void *ctx, const char *path);
 };
 
 enum task_state {
-	TASK_TRACKED = 1,	/* calls go to the sink */
+	TASK_UNKNOWN = 0,	/* seen only through a mapping: resolved at its first call */
+	TASK_TRACKED,	/* calls go to the sink */
 	TASK_IGNORED,		/* filtered out, pre-exec child, or the sink refused it */
 	TASK_UNRESOLVED,	/* its executable could not be found (it exited before we looked) */
 };
@@ -63,6 +70,8 @@ struct task {
 	uint8_t state;
 	uint8_t seen_sample;	/* its first call was seen (tgid known) */
 	uint8_t counted;	/* counted in processes or threads */
+	uint8_t map_run;	/* executable mappings since its last call... */
+	const char *map_first;	/* ...the first of them: inside execve, the program */
 	const char *exe;
 	uint64_t last_ns;	/* time of its last event */
 	UT_hash_handle hh;
@@ -80,6 +89,7 @@ struct tasks_stats {
 	uint64_t processes;	/* distinct processes (thread-group leaders) tracked; an exec does not add one */
 	uint64_t threads;	/* other threads tracked */
 	uint64_t unresolved;	/* threads whose executable was not found */
+	uint64_t exe_from_mapping;	/* execs whose mapping named another executable than /proc did, or one where /proc had none */
 	uint64_t filtered;	/* execs the --exe filter rejected */
 	uint64_t refused;	/* execs the sink refused (limits, unreadable profile) */
 	uint64_t unprofiled;	/* execs the sink refused with -ENODATA: no trained profile (score) */

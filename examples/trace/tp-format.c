@@ -61,7 +61,7 @@ static int tp_key_num(const char **p, const char *end, const char *key, unsigned
 /* The declaration "TYPE NAME[N]" of a field line: its name and kind. */
 static int tp_decl(const char *decl, size_t dlen, struct tp_field *f)
 {
-	const char *end = decl + dlen, *name_end, *name;
+	const char *end = decl + dlen, *name_end, *name, *type;
 	int is_array = 0;
 
 	while (end > decl && isspace((unsigned char)end[-1]))
@@ -78,7 +78,13 @@ static int tp_decl(const char *decl, size_t dlen, struct tp_field *f)
 	name = name_end;
 	while (name > decl && (isalnum((unsigned char)name[-1]) || name[-1] == '_'))
 		name--;
-	if (name == name_end || (size_t)(name_end - name) >= sizeof(f->name))
+	if (name == name_end || (size_t)(name_end - name) >= sizeof(f->name) ||
+	    isdigit((unsigned char)name[0]))
+		return -1;
+	/* A type must come first: "int ;" has no name. */
+	for (type = decl; type < name && isspace((unsigned char)*type); type++)
+		;
+	if (type == name)
 		return -1;
 	memcpy(f->name, name, (size_t)(name_end - name));
 	f->name[name_end - name] = '\0';
@@ -100,7 +106,7 @@ static int tp_field_line(const char *s, const char *end, struct tp_field *f, uns
 	unsigned long offset, size, sign = 0;
 
 	memset(f, 0, sizeof(*f));
-	if (!semi)
+	if (!semi || memchr(s, ':', (size_t)(semi - s)))
 		return tp_fail(err, errlen, line, "field declaration without ';'");
 	if (tp_decl(s, (size_t)(semi - s), f))
 		return tp_fail(err, errlen, line, "cannot read the field name in '%.*s'",

@@ -71,6 +71,7 @@ int tracefs_slurp(const char *path, char **text, size_t *len)
 	return 0;
 }
 
+/* 1 if @dir/events is a directory, 0 if not, -EACCES if we may not look. */
 static int tracefs_has_events(const char *dir)
 {
 	char path[PATH_MAX];
@@ -78,10 +79,12 @@ static int tracefs_has_events(const char *dir)
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/events", dir) >= sizeof(path))
 		return 0;
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	if (stat(path, &st) == 0)
+		return S_ISDIR(st.st_mode);
+	return errno == EACCES || errno == EPERM ? -EACCES : 0;
 }
 
-/* The mount point of a tracefs listed in /proc/mounts, if any. */
+/* The mount point of a tracefs listed in /proc/mounts: 1, 0 if none, -EACCES if not ours to read. */
 static int tracefs_from_mounts(char *dir, size_t dirlen)
 {
 	char *text = NULL, *line, *save = NULL;
@@ -89,14 +92,19 @@ static int tracefs_from_mounts(char *dir, size_t dirlen)
 
 	if (tracefs_slurp("/proc/mounts", &text, NULL))
 		return 0;
-	for (line = strtok_r(text, "\n", &save); line && !found; line = strtok_r(NULL, "\n", &save)) {
+	for (line = strtok_r(text, "\n", &save); line && found <= 0;
+	     line = strtok_r(NULL, "\n", &save)) {
 		char dev[256], mnt[512], type[64];
+		int has;
 
-		if (sscanf(line, "%255s %511s %63s", dev, mnt, type) == 3 &&
-		    strcmp(type, "tracefs") == 0 && strlen(mnt) < dirlen && tracefs_has_events(mnt)) {
+		if (sscanf(line, "%255s %511s %63s", dev, mnt, type) != 3 ||
+		    strcmp(type, "tracefs") != 0 || strlen(mnt) >= dirlen)
+			continue;
+		has = tracefs_has_events(mnt);
+		if (has)
 			snprintf(dir, dirlen, "%s", mnt);
-			found = 1;
-		}
+		if (has > 0 || !found)
+			found = has;
 	}
 	free(text);
 	return found;
@@ -104,15 +112,22 @@ static int tracefs_from_mounts(char *dir, size_t dirlen)
 
 int tracefs_find(char *dir, size_t dirlen, char *err, size_t errlen)
 {
-	if (tracefs_from_mounts(dir, dirlen))
-		return 0;
-	if (tracefs_has_events(TRACEFS_DEFAULT)) {
-		snprintf(dir, dirlen, "%s", TRACEFS_DEFAULT);
-		return 0;
+	const char *const places[] = { TRACEFS_DEFAULT, TRACEFS_OLD };
+	int found = tracefs_from_mounts(dir, dirlen), i;
+
+	for (i = 0; found <= 0 && i < 2; i++) {
+		int has = tracefs_has_events(places[i]);
+
+		if (has)
+			snprintf(dir, dirlen, "%s", places[i]);
+		if (has > 0 || !found)
+			found = has;
 	}
-	if (tracefs_has_events(TRACEFS_OLD)) {
-		snprintf(dir, dirlen, "%s", TRACEFS_OLD);
+	if (found > 0)
 		return 0;
+	if (found < 0) {
+		snprintf(err, errlen, "%s/events: %s", dir, strerror(-found));
+		return found;
 	}
 	if (mount("nodev", TRACEFS_DEFAULT, "tracefs", 0, NULL) == 0 &&
 	    tracefs_has_events(TRACEFS_DEFAULT)) {

@@ -13,7 +13,8 @@
 /*
  * Store the tracefs directory in @dir. Looks in /proc/mounts, then the two
  * usual places, then mounts tracefs at /sys/kernel/tracing. Returns 0, or
- * a negative errno with a message in @err.
+ * a negative errno with a message in @err (-EACCES: tracefs is there but
+ * not readable by us).
  */
 int tracefs_find(char *dir, size_t dirlen, char *err, size_t errlen);
 
