@@ -61,6 +61,10 @@ struct ss_call {
 enum ss_skip ss_record_parse(auparse_state_t *au, struct ss_call *out, char *exe,
 			     const char **field);
 
+/* The same from a record's raw text and its event's stamp (the fuzz target's entry). */
+enum ss_skip ss_record_parse_text(const char *text, const au_event_t *ts, struct ss_call *out,
+				  char *exe, const char **field);
+
 /*
  * Decode an audit "untrusted string" value: "quoted", or hex without
  * quotes (when the value held a quote, a blank, a control or a non-ASCII
@@ -68,5 +72,7 @@ enum ss_skip ss_record_parse(auparse_state_t *au, struct ss_call *out, char *exe
  * for (null), an odd or bad hex string, an embedded NUL or a longer value.
  */
 int ss_audit_unescape(const char *in, char *out, size_t max);
+/* The same for @len bytes at @in (no NUL needed). */
+int ss_audit_unescape_n(const char *in, size_t len, char *out, size_t max);
 
 #endif /* SELFSEQ_AUDIT_RECORD_H */

@@ -352,6 +352,8 @@ void ss_track_call(struct ss_app *a, const struct ss_call *c)
 			ex.nr = (uint32_t)nr;
 			p->pending = ex;
 			p->has_pending = 1;
+		} else {
+			a->skipped[SS_SKIP_ARCH]++;	/* no execve in the new table */
 		}
 	} else if (execs || p->exe != c->exe || p->arch != c->arch) {
 		ss_flush_pending(a, p);
@@ -383,6 +385,8 @@ static void ss_print_runs(struct ss_app *a)
 {
 	size_t i, j;
 
+	if (!a->nruns)
+		return;	/* qsort's array may not be NULL, even for 0 entries */
 	qsort(a->runs, a->nruns, sizeof(a->runs[0]), ss_run_cmp);
 	for (i = 0; i < a->nruns; i++) {
 		const struct ss_run *r = &a->runs[i];
