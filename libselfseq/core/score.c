@@ -58,8 +58,11 @@ int ss_window_add(struct selfseq_db *db, const struct ss_window *w)
 		if (call == SS_CALL_START)
 			break;
 		prev = ss_db_intern(db, call);
-		if (prev < 0)
+		if (prev < 0) {
+			/* The bits of the nearer distances are set: count them (found by fuzz/api). */
+			db->pairs += added;
 			return prev;
+		}
 		/* Interning may grow the matrix: take the row afterwards. */
 		row = db->cells + (size_t)cur * db->cap * cw;
 		p = row + (size_t)prev * cw;
