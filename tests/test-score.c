@@ -100,6 +100,16 @@ static void batch_matches_naive_and_stream(void **state)
 		assert_int_equal(bs.max_mismatches, selfseq_max_mismatches(w, 3000));
 		assert_int_equal(bs.ppm, mism * 1000000 / bs.max_mismatches);
 		assert_int_equal(bs.max_lfc, brute_max_lfc(misses, 3000, 20));
+		/* Both LFC paths: frames the hot loop handles (<= 128) and larger ones. */
+		for (uint32_t fi = 0; fi < 5; fi++) {
+			static const uint32_t frames[] = { 1, 127, 128, 129, 700 };
+			struct selfseq_score_opts fo = { .sz = sizeof(fo), .lfc_frame = frames[fi] };
+			struct selfseq_score fs = { .sz = sizeof(fs) };
+
+			assert_int_equal(selfseq_db_score(db, test, 3000, &fo, &fs), 0);
+			assert_int_equal(fs.max_lfc, brute_max_lfc(misses, 3000, frames[fi]));
+			assert_int_equal(fs.mismatches, mism);
+		}
 
 		assert_int_equal(selfseq_stream_new(&sto, &st), 0);
 		for (size_t i = 0; i < 3000; i++)

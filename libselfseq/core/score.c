@@ -89,6 +89,8 @@ static uint32_t ss_misses_at(const struct selfseq_db *db, const uint32_t *calls,
 }
 
 #define SS_CHUNK 256u
+/* Frames up to this size get their max LFC from the hot loop itself (pH's frame is 128). */
+#define SS_LFC_RING 128u
 
 /*
  * The hot loop: each call is translated to its id into a buffer holding k
@@ -109,13 +111,16 @@ static SS_ALWAYS_INLINE void ss_score_ids(const struct selfseq_db *db, const uin
 					  const uint32_t k, const uint32_t cw)
 {
 	uint32_t buf[SELFSEQ_WINDOW_MAX + SS_CHUNK];
+	/* Positions of the anomalous calls still in the locality frame (frames <= SS_LFC_RING). */
+	uint32_t lfc_pos[SS_LFC_RING], lfc_head = 0, lfc_cnt = 0;
+	const uint32_t frame = s->max_lfc;
 	const uint16_t *ids = db->ids;
 	const uint8_t *cells = db->cells;
 	const size_t stride = (size_t)db->cap * cw;
 	const uint32_t full = ss_kmask(k);
 	uint64_t mism = 0, anom = 0;
 	size_t done = 0;
-	uint32_t i, m, d;
+	uint32_t i, m, d, lfc_max = 0;
 
 	for (i = 0; i < k; i++)
 		buf[i] = SS_ID_START;
@@ -130,9 +135,20 @@ static SS_ALWAYS_INLINE void ss_score_ids(const struct selfseq_db *db, const uin
 			for (d = 1; d <= k; d++)
 				hits |= ss_cell_get(row + (size_t)h[-(int)d] * cw, cw) & (1u << (d - 1));
 			if (SS_UNLIKELY(hits != full)) {
+				/* Truncated positions compare correctly: frame is far below 2^32. */
+				uint32_t pos = (uint32_t)(done + i);
+
 				miss = k - ss_popcount32(hits);
 				mism += miss;
 				anom++;
+				/* The LFC only grows at an anomalous call: drop those that left the frame. */
+				while (lfc_cnt && pos - lfc_pos[lfc_head] >= frame) {
+					lfc_head = (lfc_head + 1) & (SS_LFC_RING - 1);
+					lfc_cnt--;
+				}
+				lfc_pos[(lfc_head + lfc_cnt++) & (SS_LFC_RING - 1)] = pos;
+				if (lfc_cnt > lfc_max)
+					lfc_max = lfc_cnt;
 			}
 			if (misses)
 				misses[done + i] = (uint8_t)miss;
@@ -142,6 +158,7 @@ static SS_ALWAYS_INLINE void ss_score_ids(const struct selfseq_db *db, const uin
 	}
 	s->mismatches = mism;
 	s->anomalous_calls = anom;
+	s->max_lfc = frame ? lfc_max : 0;
 }
 
 /* Constant-k instances for the paper's windows 5, 6, 11 and pH's 9; others share one per width. */
@@ -213,9 +230,11 @@ SELFSEQ_EXPORT int selfseq_db_score(const struct selfseq_db *db, const uint32_t 
 		return -EINVAL;
 	ss_memset(&s, 0, sizeof(s));
 	s.sz = sizeof(s);
+	/* In: the frame for the hot loop's LFC (0: none or too large for it); out: max LFC. */
+	s.max_lfc = frame <= SS_LFC_RING ? frame : 0;
 	ss_score_dispatch(db, calls, n, misses, &s);
-	if (frame) {
-		/* The frame slides over the trace: the call leaving it is rescored. */
+	if (frame > SS_LFC_RING) {
+		/* A large frame slides over the trace: the call leaving it is rescored. */
 		uint32_t lfc = 0;
 
 		for (i = 0; i < n; i++) {
