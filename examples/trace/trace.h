@@ -85,6 +85,29 @@ int trace_run_live(struct trace *tr);
 /* Process a recording from --replay. */
 int trace_run_replay(struct trace *tr);
 
+/* args.c */
+void trace_parse_args(int argc, char **argv, struct trace_opts *o);
+/* Print "selfseq-trace: message" and exit with @code. */
+void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+/* Refused access to tracefs or perf: what is needed and the setting that decides it; exit 6. */
+void die_perm(const char *what) __attribute__((noreturn));
+
+/* spawn.c */
+/*
+ * Fork COMMAND (searched in PATH, run by absolute path), held before
+ * execve until a byte is written to *go_fd; *err_fd then yields execve's
+ * errno if it failed, or EOF once it succeeded.
+ */
+pid_t trace_spawn(char **cmd, const sigset_t *oldmask, int *go_fd, int *err_fd);
+/* Every thread of the -p processes (exits with a message if one is missing). */
+void trace_list_threads(const struct trace_opts *o, pid_t **tids, size_t *ntids);
+/* Many threads x CPUs x 4 events can exceed the default 1024 descriptors. */
+void trace_raise_fd_limit(void);
+
+/* summary.c */
+void trace_print_summary(struct trace *tr);
+void trace_print_summary_json(struct trace *tr);
+
 /* Set by the signal handlers. */
 extern volatile sig_atomic_t trace_stop, trace_child_exited, trace_save_now;
 

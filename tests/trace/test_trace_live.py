@@ -251,6 +251,24 @@ class Live(unittest.TestCase):
         self.assertEqual(r[0]['delay_ms'], 400)   # 2^1 x 200
         self.assertIn(b'"anomalies"', err)
 
+    def test_lost_samples_counted(self):
+        # A one-page ring cannot keep up with a call per byte: the kernel drops samples and
+        # says how many in LOST records, which the summary reports.
+        dd = shutil.which('dd')
+        p = run(['train', '-s', self.store, '--summary=json', '--ring-size=4K', '--', dd,
+                 'if=/dev/zero', 'of=/dev/null', 'bs=1', 'count=200000'], check_rc=0)
+        s = summary(p)
+        self.assertGreater(s['lost'], 0)
+        self.assertGreater(s['lost_records'], 0)
+        # What was read and what the kernel says it dropped are (about) all of dd's calls:
+        # losses in the last moments before dd exits have no later record to report them.
+        self.assertGreater(s['calls'] + s['lost'], 390000)
+        self.assertLessEqual(s['calls'] + s['lost'], 400200)
+        self.assertTrue(os.path.exists(self.profile_path(os.path.realpath(dd))))
+        p = run(['train', '--no-store', '--ring-size=4K', '--', dd, 'if=/dev/zero',
+                 'of=/dev/null', 'bs=1', 'count=200000'], check_rc=0)
+        self.assertIn(b'LOST records (windows restarted', p.stderr)
+
     def test_record_replay(self):
         self.train_normal()
         rec = os.path.join(self.dir, 'run.rec')
