@@ -26,18 +26,43 @@ void ss_window_reset(struct ss_window *w)
 	w->pos = 0;
 }
 
+/*
+ * The bits of the newest call's window present in @db. The cell width is a
+ * constant in each instance, so the loop does one load per distance.
+ */
+static SS_ALWAYS_INLINE uint32_t ss_window_hits(const struct selfseq_db *db,
+						const struct ss_window *w, const uint32_t cw)
+{
+	const uint16_t *ids = db->ids;
+	const uint32_t k = db->k, pos = w->pos;
+	uint32_t d, c, bit = 1, hits = 0;
+	const uint8_t *row;
+
+	c = w->call[pos];
+	row = db->cells + (size_t)(c == SS_CALL_START ? SS_ID_START : ids[c]) * db->cap * cw;
+	for (d = 1; d <= k; d++, bit <<= 1) {
+		c = w->call[(pos - d) & (SS_RING - 1)];
+		c = c == SS_CALL_START ? SS_ID_START : ids[c];
+		hits |= ss_cell_get(row + (size_t)c * cw, cw) & bit;
+	}
+	return hits;
+}
+
 uint32_t ss_window_test(const struct selfseq_db *db, const struct ss_window *w)
 {
-	const uint32_t cw = db->cw, k = db->k;
-	const uint8_t *row = db->cells + (size_t)ss_db_id(db, w->call[w->pos]) * db->cap * cw;
-	uint32_t d, hits = 0;
+	uint32_t hits;
 
-	for (d = 1; d <= k; d++) {
-		uint32_t prev = ss_db_id(db, w->call[(w->pos - d) & (SS_RING - 1)]);
-
-		hits |= ss_cell_get(row + (size_t)prev * cw, cw) & (1u << (d - 1));
+	switch (db->cw) {
+	case 1:
+		hits = ss_window_hits(db, w, 1);
+		break;
+	case 2:
+		hits = ss_window_hits(db, w, 2);
+		break;
+	default:
+		hits = ss_window_hits(db, w, 4);
 	}
-	return k - ss_popcount32(hits);
+	return db->k - ss_popcount32(hits);
 }
 
 int ss_window_add(struct selfseq_db *db, const struct ss_window *w)
