@@ -33,17 +33,14 @@ void ss_window_reset(struct ss_window *w)
 static SS_ALWAYS_INLINE uint32_t ss_window_hits(const struct selfseq_db *db,
 						const struct ss_window *w, const uint32_t cw)
 {
-	const uint16_t *ids = db->ids;
 	const uint32_t k = db->k, pos = w->pos;
-	uint32_t d, c, bit = 1, hits = 0;
-	const uint8_t *row;
+	const uint8_t *row = db->cells + (size_t)ss_db_id(db, w->call[pos]) * db->cap * cw;
+	uint32_t d, bit = 1, hits = 0;
 
-	c = w->call[pos];
-	row = db->cells + (size_t)(c == SS_CALL_START ? SS_ID_START : ids[c]) * db->cap * cw;
 	for (d = 1; d <= k; d++, bit <<= 1) {
-		c = w->call[(pos - d) & (SS_RING - 1)];
-		c = c == SS_CALL_START ? SS_ID_START : ids[c];
-		hits |= ss_cell_get(row + (size_t)c * cw, cw) & bit;
+		uint32_t prev = ss_db_id(db, w->call[(pos - d) & (SS_RING - 1)]);
+
+		hits |= ss_cell_get(row + (size_t)prev * cw, cw) & bit;
 	}
 	return hits;
 }
