@@ -213,7 +213,7 @@ int main(int argc, char **argv)
 		trace_raise_fd_limit();
 		if (tr->o.command) {
 			tr->child = trace_spawn(tr->o.command, &oldmask, &go_fd, &err_fd);
-			tasks_ignore_until_exec(tr->tasks, (uint32_t)tr->child);
+			tasks_ignore_until_exec(tr->tasks, (uint32_t)tr->child, (uint32_t)getpid());
 		}
 		if (tr->o.npids)
 			trace_list_threads(&tr->o, &tids, &ntids);

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "syscall-names.h"
@@ -30,6 +31,17 @@ static int print_profile(struct selfseq_profile *p, void *ctx)
 	return 0;
 }
 
+/* The tracer's own CPU time (user + system), children excluded. */
+static double tracer_cpu_s(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return 0;
+	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+	       ru.ru_stime.tv_usec / 1e6;
+}
+
 void trace_print_summary(struct trace *tr)
 {
 	const struct tasks_stats *s = tasks_get_stats(tr->tasks);
@@ -39,7 +51,8 @@ void trace_print_summary(struct trace *tr)
 	memset(&ms, 0, sizeof(ms));
 	ms.sz = sizeof(ms);
 	selfseq_monitor_get_stats(tr->mon, &ms);
-	fprintf(stderr, "selfseq-trace summary (%.1f s):\n", secs);
+	fprintf(stderr, "selfseq-trace summary (%.1f s, %.2f s of CPU for the tracer itself):\n", secs,
+		tracer_cpu_s());
 	fprintf(stderr, "  calls seen       %llu (tracked %llu, untracked %llu, outside the alphabet %llu)\n",
 		(unsigned long long)s->calls, (unsigned long long)s->tracked_calls,
 		(unsigned long long)s->untracked_calls, (unsigned long long)s->foreign_calls);
@@ -101,7 +114,8 @@ void trace_print_summary_json(struct trace *tr)
 		"\"untracked_calls\":%llu,\"foreign_calls\":%llu,\"lost\":%llu,\"lost_records\":%llu,"
 		"\"processes\":%llu,\"threads\":%llu,\"execs\":%llu,\"forks\":%llu,\"exits\":%llu,"
 		"\"profiles\":%llu,\"profiles_loaded\":%llu,\"profiles_saved\":%llu,"
-		"\"save_errors\":%llu,\"anomalies\":%llu,\"late\":%llu,\"malformed\":%llu}\n",
+		"\"save_errors\":%llu,\"anomalies\":%llu,\"late\":%llu,\"malformed\":%llu,"
+		"\"tracer_cpu_s\":%.3f}\n",
 		tr->rep.mode, (unsigned long long)s->calls, (unsigned long long)s->tracked_calls,
 		(unsigned long long)s->untracked_calls, (unsigned long long)s->foreign_calls,
 		(unsigned long long)s->lost, (unsigned long long)s->lost_records,
@@ -110,5 +124,6 @@ void trace_print_summary_json(struct trace *tr)
 		(unsigned long long)s->exits, (unsigned long long)ms.profiles,
 		(unsigned long long)ms.profiles_loaded, (unsigned long long)ms.profiles_saved,
 		(unsigned long long)ms.save_errors, (unsigned long long)s->anomalies,
-		(unsigned long long)tr->merge.late, (unsigned long long)tr->bad_records);
+		(unsigned long long)tr->merge.late, (unsigned long long)tr->bad_records,
+		tracer_cpu_s());
 }

@@ -88,7 +88,7 @@ static void task_del(struct tasks *ts, struct task *t)
 	free(t);
 }
 
-int tasks_ignore_until_exec(struct tasks *ts, uint32_t tid)
+int tasks_ignore_until_exec(struct tasks *ts, uint32_t tid, uint32_t ppid)
 {
 	struct task *t = task_get(ts, tid);
 
@@ -98,6 +98,7 @@ int tasks_ignore_until_exec(struct tasks *ts, uint32_t tid)
 		return -ENOMEM;
 	t->state = TASK_IGNORED;
 	t->tgid = tid;
+	t->ppid = ppid;
 	return 0;
 }
 

@@ -115,8 +115,8 @@ struct tasks_opts {
 int tasks_new(const struct tasks_opts *opts, struct tasks **out);
 void tasks_free(struct tasks *ts);
 
-/* Mark @tid ignored until it execs (the child selfseq-trace forks before exec). */
-int tasks_ignore_until_exec(struct tasks *ts, uint32_t tid);
+/* Mark @tid (a child of @ppid) ignored until it execs (the child selfseq-trace forks before exec). */
+int tasks_ignore_until_exec(struct tasks *ts, uint32_t tid, uint32_t ppid);
 
 /* Apply one event, in merged order. */
 void tasks_apply(struct tasks *ts, const struct tev *ev);

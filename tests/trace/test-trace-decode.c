@@ -230,7 +230,7 @@ static void test_threads_recording_merge(void **state)
 			ev.u.exec.exe = "/victim";
 			if (!leader) {
 				leader = ev.u.exec.pid;
-				tasks_ignore_until_exec(ts, leader);
+				tasks_ignore_until_exec(ts, leader, 1);
 			}
 		}
 		per_ring[ring]++;

@@ -223,7 +223,7 @@ static void test_command_lifecycle(void **state)
 	const struct task *t;
 
 	(void)state;
-	assert_int_equal(tasks_ignore_until_exec(ts, 100), 0);
+	assert_int_equal(tasks_ignore_until_exec(ts, 100, 1), 0);
 	call(ts, 100, 100, 0);		/* the pre-exec child: not fed */
 	call(ts, 100, 100, 59);
 	exec_(ts, 100, 100, "/bin/x");
@@ -235,6 +235,7 @@ static void test_command_lifecycle(void **state)
 	assert_int_equal(t->tgid, 101);
 	assert_int_equal(t->ppid, 100);
 	assert_string_equal(t->exe, "/bin/x");
+	assert_int_equal(tasks_find(ts, 100)->ppid, 1);	/* the tracer's child, /proc or not */
 	call(ts, 100, 100, 3);
 	exit_(ts, 101);
 	call(ts, 100, 100, 231);
@@ -415,7 +416,7 @@ static void test_exe_from_mapping(void **state)
 	const struct tasks_stats *st = tasks_get_stats(ts);
 
 	(void)state;
-	assert_int_equal(tasks_ignore_until_exec(ts, 900), 0);
+	assert_int_equal(tasks_ignore_until_exec(ts, 900, 1), 0);
 	call(ts, 900, 900, 59);
 	/* execve maps the program, then its interpreter: the first names the program. */
 	mmap_(ts, 900, "/usr/bin/dash");
