@@ -190,6 +190,44 @@ static void older_score_struct(void **state)
 	selfseq_db_free(db);
 }
 
+static void many_traces_in_one_call(void **state)
+{
+	struct selfseq_db *db = new_db(6, 100);
+	static uint32_t train[2000], all[3000];
+	static uint8_t misses_many[3000], misses_one[3000];
+	uint64_t ends[] = { 0, 1, 700, 700, 1500, 3000 };
+	struct selfseq_score many[6], one = { .sz = sizeof(one) };
+	struct selfseq_score_opts o = { .sz = sizeof(o), .lfc_frame = 128, .misses = misses_many };
+	struct selfseq_score_opts o1 = { .sz = sizeof(o1), .lfc_frame = 128 };
+	uint64_t seed = 21, start = 0;
+	(void)state;
+
+	naive_trace(&seed, train, 2000, 100, 20);
+	naive_trace(&seed, all, 3000, 100, 25);
+	selfseq_db_add(db, train, 2000);
+	memset(many, 0, sizeof(many));
+	many[0].sz = sizeof(many[0]);
+	assert_int_equal(selfseq_db_score_many(db, all, ends, 6, &o, many), 0);
+	for (int i = 0; i < 6; start = ends[i++]) {
+		o1.misses = misses_one + start;
+		assert_int_equal(selfseq_db_score(db, all + start, ends[i] - start, &o1, &one), 0);
+		assert_int_equal(many[i].sz, sizeof(many[i]));
+		assert_memory_equal(&many[i], &one, sizeof(one));
+	}
+	assert_memory_equal(misses_many, misses_one, 3000);
+	assert_true(many[5].mismatches > 0);
+	/* Empty traces score as empty; descending ends and bad calls are refused. */
+	assert_int_equal(many[0].calls, 0);
+	assert_int_equal(many[3].calls, 0);
+	ends[2] = 1600;
+	assert_int_equal(selfseq_db_score_many(db, all, ends, 6, &o, many), -EINVAL);
+	ends[2] = 700;
+	all[2999] = 100;
+	assert_int_equal(selfseq_db_score_many(db, all, ends, 6, &o, many), -ERANGE);
+	assert_int_equal(selfseq_db_score_many(db, all, ends, 0, &o, NULL), 0);
+	selfseq_db_free(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +236,7 @@ int main(void)
 		cmocka_unit_test(stream_errors_and_placement),
 		cmocka_unit_test(empty_and_short_traces),
 		cmocka_unit_test(older_score_struct),
+		cmocka_unit_test(many_traces_in_one_call),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -318,6 +318,28 @@ uint64_t selfseq_max_mismatches(uint32_t window, uint64_t calls);
  */
 int selfseq_db_score(const struct selfseq_db *db, const uint32_t *calls, size_t n,
 		     const struct selfseq_score_opts *opts, struct selfseq_score *score);
+
+/**
+ * @brief Score many traces in one call, each as selfseq_db_score() would.
+ *
+ * For callers with many short traces (an evaluation, a binding), where a
+ * call per trace would cost more than the scoring itself.
+ * @param db the database (only read).
+ * @param calls the traces end to end.
+ * @param ends for each trace, the index in @p calls where it ends (exclusive),
+ * ascending; trace i is `calls[ends[i-1] .. ends[i])`, trace 0 starts at 0.
+ * @param ntraces number of traces (0: nothing to do).
+ * @param opts options, or NULL; `misses`, if given, receives the misses of
+ * all the calls, `ends[ntraces-1]` entries.
+ * @param[out] scores @p ntraces results; the first one's `sz` is the stride
+ * of the array and is written into each.
+ * @return 0; -EINVAL (e.g. @p ends not ascending); -ERANGE for a call outside
+ * the alphabet (no score is written); -EOVERFLOW.
+ * @since 1.0
+ */
+int selfseq_db_score_many(const struct selfseq_db *db, const uint32_t *calls,
+			  const uint64_t *ends, size_t ntraces,
+			  const struct selfseq_score_opts *opts, struct selfseq_score *scores);
 /** @} */
 
 /** @defgroup stream Streaming scorer

@@ -226,19 +226,17 @@ static uint32_t ss_ppm(uint64_t mism, uint64_t max)
 	return max ? (uint32_t)ss_div_u64(mism * 1000000u, max) : 0;
 }
 
-SELFSEQ_EXPORT int selfseq_db_score(const struct selfseq_db *db, const uint32_t *calls, size_t n,
-				    const struct selfseq_score_opts *opts,
-				    struct selfseq_score *score)
+/* Checks shared by the single and the many-trace scorers; reads the options. */
+static int ss_score_args(const struct selfseq_db *db, const uint32_t *calls, size_t n,
+			 const struct selfseq_score_opts *opts, uint8_t **misses, uint32_t *frame)
 {
-	struct selfseq_score s;
-	uint8_t *misses;
-	uint32_t frame, alphabet, bad = 0;
+	uint32_t alphabet, bad = 0;
 	size_t i;
 	int err = ss_opts_check(opts, sizeof(*opts));
 
 	if (err)
 		return err;
-	if (!db || !score || (n && !calls))
+	if (!db || (n && !calls))
 		return -EINVAL;
 	alphabet = db->alphabet;
 	/* No early exit, so the loop vectorizes: valid input is read whole anyway. */
@@ -246,10 +244,18 @@ SELFSEQ_EXPORT int selfseq_db_score(const struct selfseq_db *db, const uint32_t 
 		bad |= calls[i] >= alphabet;
 	if (bad)
 		return -ERANGE;
-	misses = SS_OPTS_GET(opts, misses, NULL);
-	frame = SS_OPTS_GET(opts, lfc_frame, 0);
-	if (frame > SELFSEQ_LFC_FRAME_MAX)
-		return -EINVAL;
+	*misses = SS_OPTS_GET(opts, misses, NULL);
+	*frame = SS_OPTS_GET(opts, lfc_frame, 0);
+	return *frame > SELFSEQ_LFC_FRAME_MAX ? -EINVAL : 0;
+}
+
+/* Score one trace whose calls were checked; writes the caller's struct. */
+static int ss_score_trace(const struct selfseq_db *db, const uint32_t *calls, size_t n,
+			  uint8_t *misses, uint32_t frame, struct selfseq_score *score)
+{
+	struct selfseq_score s;
+	size_t i;
+
 	ss_memset(&s, 0, sizeof(s));
 	s.sz = sizeof(s);
 	/* In: the frame for the hot loop's LFC (0: none or too large for it); out: max LFC. */
@@ -271,6 +277,61 @@ SELFSEQ_EXPORT int selfseq_db_score(const struct selfseq_db *db, const uint32_t 
 	s.max_mismatches = selfseq_max_mismatches(db->window, n);
 	s.ppm = ss_ppm(s.mismatches, s.max_mismatches);
 	return ss_out_copy(score, &s, sizeof(s));
+}
+
+SELFSEQ_EXPORT int selfseq_db_score(const struct selfseq_db *db, const uint32_t *calls, size_t n,
+				    const struct selfseq_score_opts *opts,
+				    struct selfseq_score *score)
+{
+	uint8_t *misses;
+	uint32_t frame;
+	int err = ss_score_args(db, calls, n, opts, &misses, &frame);
+
+	if (err)
+		return err;
+	if (!score)
+		return -EINVAL;
+	return ss_score_trace(db, calls, n, misses, frame, score);
+}
+
+SELFSEQ_EXPORT int selfseq_db_score_many(const struct selfseq_db *db, const uint32_t *calls,
+					 const uint64_t *ends, size_t ntraces,
+					 const struct selfseq_score_opts *opts,
+					 struct selfseq_score *scores)
+{
+	uint64_t start = 0, total;
+	uint8_t *misses, *out = (uint8_t *)scores;
+	uint32_t frame;
+	size_t i, stride;
+	int err;
+
+	if (!ntraces)
+		return 0;
+	if (!ends || !scores || scores->sz < sizeof(size_t))
+		return -EINVAL;
+	for (i = 0; i < ntraces; i++) {
+		if (ends[i] < start)
+			return -EINVAL;
+		start = ends[i];
+	}
+	total = ends[ntraces - 1];
+	if (total != (size_t)total)
+		return -EOVERFLOW;
+	err = ss_score_args(db, calls, (size_t)total, opts, &misses, &frame);
+	if (err)
+		return err;
+	/* The caller's struct size is the array's stride. */
+	stride = scores->sz;
+	for (i = 0, start = 0; i < ntraces; start = ends[i++]) {
+		struct selfseq_score *score = (struct selfseq_score *)(void *)(out + i * stride);
+
+		score->sz = stride;
+		err = ss_score_trace(db, calls + start, (size_t)(ends[i] - start),
+				     misses ? misses + start : NULL, frame, score);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 struct selfseq_stream {
