@@ -4,9 +4,10 @@
 normal path and expects the exact anomaly on its other path; follows fork and exec;
 attaches to a running pid; is not contaminated by an unrelated busy process; saves on
 SIGINT; stops an anomalous process with --delay; a recording replays to the same result;
-an unprivileged user gets a message naming perf_event_paranoid.
+lost samples are counted; a 32-bit program's calls are kept apart; tracefs is mounted when
+absent; an unprivileged user gets a message naming perf_event_paranoid.
 
-Run by meson: test_trace_live.py SELFSEQ_TRACE VICTIM
+Run by meson: test_trace_live.py SELFSEQ_TRACE VICTIM SOURCE_DIR
 Exits 77 (skipped) when perf_event_open is refused here.
 """
 import json
@@ -19,7 +20,7 @@ import tempfile
 import time
 import unittest
 
-BIN = VICTIM = None
+BIN = VICTIM = SRCDIR = None
 PERM = 6          # selfseq-trace's exit status for "not allowed to trace"
 
 
@@ -283,6 +284,45 @@ class Live(unittest.TestCase):
         strip = lambda rs: [(x['tid'], x['call'], x['misses'], x['lfc']) for x in rs]
         self.assertEqual(strip(reports(live.stdout)), strip(reports(again.stdout)))
 
+    def test_i386_program_kept_apart(self):
+        # A 32-bit program's calls arrive with i386 numbers: the ELF header at exec says so,
+        # and its profile is kept apart from the 64-bit one.
+        cc = shutil.which('cc') or shutil.which('gcc')
+        v32 = os.path.join(self.dir, 'victim32')
+        if not cc or subprocess.run([cc, '-m32', '-static', '-O2', '-o', v32,
+                                     os.path.join(SRCDIR, 'victim.c'), '-lpthread'],
+                                    capture_output=True).returncode:
+            self.skipTest('no 32-bit compiler (gcc-multilib)')
+        for _ in range(3):
+            run(['train', '-s', self.store, '--', v32, 'normal', self.data], check_rc=0)
+        self.train_normal()
+        self.assertTrue(os.path.exists(os.path.join(self.store, v32.lstrip('/'),
+                                                    '%25arch-40000003', '%profile')))
+        p = run(['score', '-s', self.store, '--', v32, 'other', self.data], check_rc=1)
+        r = reports(p.stdout)
+        self.assertEqual(r[0]['arch'], 'i386', r)
+        # glibc on i386 makes socket() a socketcall (102; on x86_64, 102 is getuid) or, in
+        # newer builds, the direct socket call (359; x86_64's is 41): i386 numbers either way.
+        self.assertIn((r[0]['call'], r[0]['nr']), [('socketcall', 102), ('socket', 359)], r)
+        self.assertEqual(r[0]['exe'], v32)
+        # The 64-bit victim's profile is its own.
+        run(['score', '-s', self.store, '--', VICTIM, 'normal', self.data], check_rc=0)
+
+    def test_mounts_tracefs(self):
+        # In a private mount namespace without tracefs, selfseq-trace mounts it itself.
+        if not shutil.which('unshare'):
+            self.skipTest('no unshare')
+        script = ('umount /sys/kernel/tracing 2>/dev/null; '
+                  'if grep -q " tracefs " /proc/mounts; then echo STILL; exit 0; fi; '
+                  '"$0" train --no-store --summary=none -- /bin/true && '
+                  'grep " /sys/kernel/tracing tracefs " /proc/mounts')
+        p = subprocess.run(['unshare', '--mount', '--propagation', 'private', 'sh', '-c', script,
+                            BIN], capture_output=True, timeout=60)
+        if b'STILL' in p.stdout:
+            self.skipTest('tracefs is mounted elsewhere too')
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(b'tracefs', p.stdout)
+
     def test_unprivileged_user(self):
         if not shutil.which('setpriv'):
             self.skipTest('no setpriv')
@@ -296,9 +336,9 @@ class Live(unittest.TestCase):
 
 
 def main():
-    global BIN, VICTIM
-    BIN, VICTIM = sys.argv[1], sys.argv[2]
-    del sys.argv[1:3]
+    global BIN, VICTIM, SRCDIR
+    BIN, VICTIM, SRCDIR = sys.argv[1], sys.argv[2], sys.argv[3]
+    del sys.argv[1:4]
     probe = subprocess.run([BIN, 'train', '--no-store', '--summary=none', '--', '/bin/true'],
                            capture_output=True, timeout=60)
     if probe.returncode == PERM:
