@@ -78,6 +78,9 @@ def scoring(args, selfseq, train, test, frame):
     score = db.score
     py_wall, py_cpu, scores = best_of(args.reps, lambda: [score(t, lfc_frame=frame)
                                                            for t in test])
+    many_wall, many_cpu, many = best_of(args.reps, lambda: db.score_many(test, lfc_frame=frame))
+    if many != scores:
+        sys.exit("python-score: score_many() and score() disagree")
     exe = os.path.join(args.build, "bench", "selfseq-score-traces")
     out = subprocess.run([exe, "-w", str(args.window), "-l", str(frame), "-r", str(args.reps),
                           os.path.join(args.adfa, "Training_Data_Master"),
@@ -97,6 +100,10 @@ def scoring(args, selfseq, train, test, frame):
                      "python_wall_ms": py_wall, "c_wall_ms": c_wall,
                      "ratio_wall": py_wall / c_wall,
                      "python_ns_per_call": py_cpu * 1e6 / mine[0]})
+    line("scoring_many", {"lfc_frame": frame, "traces": len(test), "calls": mine[0],
+                          "python_cpu_ms": many_cpu, "c_cpu_ms": c_cpu,
+                          "ratio_cpu": many_cpu / c_cpu, "python_wall_ms": many_wall,
+                          "c_wall_ms": c_wall, "ratio_wall": many_wall / c_wall})
 
 
 def worker(profile_path, directory):
@@ -105,12 +112,11 @@ def worker(profile_path, directory):
     prof = selfseq.Profile.load(profile_path)
     db = prof.test if prof.normal else prof.train
     frame = prof.lfc_frame
-    score = db.score
     total = [0, 0, 0, 0, 0]
     out = []
     dumps = json.dumps
-    for t in selfseq.read_adfa(directory):
-        s = score(t, lfc_frame=frame)
+    traces = selfseq.read_adfa(directory)
+    for t, s in zip(traces, db.score_many(traces, lfc_frame=frame)):
         out.append(f'{{"trace":{dumps(t.name)},"calls":{s.calls},"mismatches":{s.mismatches},'
                    f'"max_mismatches":{s.max_mismatches},"percent":{s.percent:.4f},'
                    f'"anomalous_calls":{s.anomalous_calls},"max_lfc":{s.max_lfc}}}\n')

@@ -127,6 +127,7 @@ _PROTOTYPES = {
     "selfseq_db_next_pair": (_int, [_h, POINTER(_u64), POINTER(Pair)]),
     # Struct pointers as addresses: Database.score() passes cached per-thread structs.
     "selfseq_db_score": (_int, [_h, _p, _sz, _p, _p]),
+    "selfseq_db_score_many": (_int, [_h, _p, _p, _sz, _p, _p]),
 
     "selfseq_stream_new": (_int, [POINTER(StreamOpts), POINTER(_h)]),
     "selfseq_stream_free": (None, [_h]),

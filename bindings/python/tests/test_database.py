@@ -2,6 +2,7 @@
 """Database: learning, testing, set operations, iteration, lifetime; Stream
 and LocalityFrame against it."""
 
+import array
 import gc
 import random
 import threading
@@ -244,3 +245,25 @@ def test_collection_frees():
         st.feed(1)
         del db, st
     gc.collect()
+
+
+def test_score_many_equals_score_one_by_one():
+    db = selfseq.Database(window=6, alphabet=64)
+    db.add([1, 2, 3, 4, 5, 6, 1, 2, 3, 7] * 20)
+    traces = [array.array("I", [1, 2, 3, 4, 5, 9, 9]), [], [3, 2, 1], range(60),
+              array.array("H", [1, 2, 3, 4, 5, 6])]
+    for frame in (0, 4, 128, 300):
+        many = db.score_many(traces, lfc_frame=frame)
+        assert many == [db.score(t, lfc_frame=frame) for t in traces]
+    assert db.score_many([]) == []
+    assert db.score_many(iter(traces))[3].calls == 60
+
+
+def test_score_many_errors_name_trace_and_index():
+    db = selfseq.Database(window=3, alphabet=10)
+    with pytest.raises(selfseq.SelfseqError) as e:
+        db.score_many([[1, 2], [3, 4, 10]])
+    assert e.value.name == "ERANGE"
+    assert "index 2 of trace 1" in str(e.value)
+    with pytest.raises(TypeError):
+        db.score_many([[1, "x"]])
