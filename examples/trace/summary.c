@@ -113,6 +113,8 @@ void trace_print_summary_json(struct trace *tr)
 	fprintf(stderr, "{\"type\":\"summary\",\"mode\":\"%s\",\"calls\":%llu,\"tracked_calls\":%llu,"
 		"\"untracked_calls\":%llu,\"foreign_calls\":%llu,\"lost\":%llu,\"lost_records\":%llu,"
 		"\"processes\":%llu,\"threads\":%llu,\"execs\":%llu,\"forks\":%llu,\"exits\":%llu,"
+		"\"not_tracked\":{\"filtered\":%llu,\"no_profile\":%llu,\"unresolved\":%llu,"
+		"\"refused\":%llu},"
 		"\"profiles\":%llu,\"profiles_loaded\":%llu,\"profiles_saved\":%llu,"
 		"\"save_errors\":%llu,\"anomalies\":%llu,\"late\":%llu,\"malformed\":%llu,"
 		"\"tracer_cpu_s\":%.3f}\n",
@@ -121,7 +123,9 @@ void trace_print_summary_json(struct trace *tr)
 		(unsigned long long)s->lost, (unsigned long long)s->lost_records,
 		(unsigned long long)s->processes, (unsigned long long)s->threads,
 		(unsigned long long)s->execs, (unsigned long long)s->forks,
-		(unsigned long long)s->exits, (unsigned long long)ms.profiles,
+		(unsigned long long)s->exits, (unsigned long long)s->filtered,
+		(unsigned long long)s->unprofiled, (unsigned long long)s->unresolved,
+		(unsigned long long)s->refused, (unsigned long long)ms.profiles,
 		(unsigned long long)ms.profiles_loaded, (unsigned long long)ms.profiles_saved,
 		(unsigned long long)ms.save_errors, (unsigned long long)s->anomalies,
 		(unsigned long long)tr->merge.late, (unsigned long long)tr->bad_records,
