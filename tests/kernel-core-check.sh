@@ -39,11 +39,14 @@ echo "kernel build: $n core objects, external symbols: $(external "$out"/*.o | t
 
 # Userland: the core objects inside the static library.
 [ -f "$lib" ] || { echo "FAIL: static library $lib missing"; exit 1; }
-members=$(ar t "$lib" | grep '^core_' || true)
+# Thin archives (meson's uninstalled static libraries) list members by path.
+members=$(ar t "$lib" | grep -E '(^|/)core_[^/]*$' || true)
 [ -n "$members" ] || { echo "FAIL: no core objects in $lib"; exit 1; }
 tmp="$out/userland"
 rm -rf "$tmp" && mkdir -p "$tmp"
-(cd "$tmp" && ar x "$lib" $members)
+for m in $members; do
+	ar p "$lib" "$m" >"$tmp/$(basename "$m")"
+done
 # Sanitizer builds add their own runtime hooks; those are not libc.
 allowed_user='^(memcpy|memset|memmove|selfseq__xxh64|selfseq__default_allocator|_GLOBAL_OFFSET_TABLE_|__(asan|ubsan|sanitizer|lsan)_.*)$'
 bad=$(external "$tmp"/core_*.o | grep -Ev "$allowed_user" || true)
