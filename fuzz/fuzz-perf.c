@@ -4,10 +4,10 @@
  * recording, as `selfseq-trace --replay` reads one: the recording header
  * and its tracepoint format texts (recfile_open, tp_format_parse), the
  * decoder built from them (decoder_init), each raw perf record decoded
- * (decode_record: samples of sys_enter and the sched events, LOST
- * records), the per-ring queues merged in time order with the recording's
- * round markers (merge), and the thread table feeding an in-memory monitor
- * (tasks_apply). The same records also go through a fake perf mmap ring
+ * (decode_record: samples of sys_enter and the sched events, LOST and
+ * executable MMAP records), the per-ring queues merged in time order
+ * with the recording's round markers (merge), and the thread table feeding
+ * an in-memory monitor (tasks_apply). The same records also go through a fake perf mmap ring
  * whose data area wraps, and the ring reader (ring_drain) must hand back
  * exactly the records written, in order.
  *
@@ -52,7 +52,7 @@ struct replay {
 
 static const char *const exes[] = { "/usr/bin/a", "/usr/bin/b", "/bin/sh", "/usr/sbin/d" };
 
-/* A replayed exec resolved by its name alone, without touching the file system. */
+/* A replayed exec or mapping resolved by its name alone, without touching the file system. */
 static const char *fake_exe(const char *filename)
 {
 	unsigned h = 0;
@@ -127,8 +127,11 @@ static void on_record(struct replay *r, const struct perf_event_header *rec, uin
 		FUZZ_CHECK(err[0]);
 	if (rc != 1)
 		return;
-	FUZZ_CHECK(ev.kind >= TEV_SYSCALL && ev.kind <= TEV_LOST);
-	if (ev.kind == TEV_EXEC) {
+	FUZZ_CHECK(ev.kind >= TEV_SYSCALL && ev.kind <= TEV_MMAP);
+	if (ev.kind == TEV_MMAP) {
+		FUZZ_CHECK(memchr(fname, 0, sizeof(fname)));
+		ev.u.mmap.file = fname[0] == '/' ? fake_exe(fname) : "relative";
+	} else if (ev.kind == TEV_EXEC) {
 		FUZZ_CHECK(memchr(fname, 0, sizeof(fname)));
 		ev.u.exec.exe = fake_exe(fname);
 		ev.u.exec.arch = AUDIT_ARCH_X86_64;
