@@ -27,6 +27,26 @@
 static __thread int ss_hash_oom;
 #include <uthash.h>
 
+/*
+ * Pids are looked up at every call: a few multiplications (lowbias32)
+ * instead of uthash's default Jenkins hash, which cost more than the rest
+ * of selfseq_monitor_feed() (bench/ of selfseq-audit).
+ */
+static inline unsigned ss_pid_hash(uint32_t pid)
+{
+	uint32_t h = pid;
+
+	h ^= h >> 16;
+	h *= 0x7feb352du;
+	h ^= h >> 15;
+	h *= 0x846ca68bu;
+	h ^= h >> 16;
+	return h;
+}
+
+#define SS_PROC_FIND(m, pid, out) \
+	HASH_FIND_BYHASHVALUE(hh, (m)->procs, &(pid), sizeof(uint32_t), ss_pid_hash(pid), out)
+
 /* One profile key: a held profile, or the error that made its file unreadable. */
 struct ss_mon_profile {
 	char *key;
@@ -314,7 +334,7 @@ static int ss_mon_attach(struct selfseq_monitor *m, uint32_t pid, struct ss_mon_
 	struct ss_mon_proc *mp;
 	int err;
 
-	HASH_FIND(hh, m->procs, &pid, sizeof(pid), mp);
+	SS_PROC_FIND(m, pid, mp);
 	if (!mp && m->max_processes && m->stats.processes >= m->max_processes)
 		return -ENOSPC;
 	/* A fresh object each time: the new profile's frame may exceed the old one's. */
@@ -335,7 +355,7 @@ static int ss_mon_attach(struct selfseq_monitor *m, uint32_t pid, struct ss_mon_
 		}
 		mp->pid = pid;
 		ss_hash_oom = 0;
-		HASH_ADD(hh, m->procs, pid, sizeof(mp->pid), mp);
+		HASH_ADD_BYHASHVALUE(hh, m->procs, pid, sizeof(mp->pid), ss_pid_hash(pid), mp);
 		if (ss_hash_oom) {
 			selfseq_process_free(proc);
 			free(mp);
@@ -354,7 +374,7 @@ static void ss_mon_untrack(struct selfseq_monitor *m, uint32_t pid)
 {
 	struct ss_mon_proc *mp;
 
-	HASH_FIND(hh, m->procs, &pid, sizeof(pid), mp);
+	SS_PROC_FIND(m, pid, mp);
 	if (mp)
 		ss_mon_proc_drop(m, mp);
 }
@@ -387,7 +407,7 @@ SELFSEQ_EXPORT int selfseq_monitor_fork(struct selfseq_monitor *m, uint32_t pare
 
 	if (!m)
 		return -EINVAL;
-	HASH_FIND(hh, m->procs, &parent, sizeof(parent), pp);
+	SS_PROC_FIND(m, parent, pp);
 	if (!pp) {
 		ss_mon_untrack(m, child);
 		return -ENOENT;
@@ -411,7 +431,7 @@ SELFSEQ_EXPORT int selfseq_monitor_exit(struct selfseq_monitor *m, uint32_t pid)
 
 	if (!m)
 		return -EINVAL;
-	HASH_FIND(hh, m->procs, &pid, sizeof(pid), mp);
+	SS_PROC_FIND(m, pid, mp);
 	if (!mp)
 		return -ENOENT;
 	ss_mon_proc_drop(m, mp);
@@ -427,7 +447,7 @@ SELFSEQ_EXPORT int selfseq_monitor_feed(struct selfseq_monitor *m, uint32_t pid,
 
 	if (!m || (event && event->sz < sizeof(size_t)))
 		return -EINVAL;
-	HASH_FIND(hh, m->procs, &pid, sizeof(pid), mp);
+	SS_PROC_FIND(m, pid, mp);
 	if (!mp) {
 		m->stats.untracked_calls++;
 		return -ENOENT;
@@ -489,7 +509,7 @@ SELFSEQ_EXPORT struct selfseq_process *selfseq_monitor_get_process(const struct 
 
 	if (!m)
 		return NULL;
-	HASH_FIND(hh, m->procs, &pid, sizeof(pid), mp);
+	SS_PROC_FIND(m, pid, mp);
 	return mp ? mp->proc : NULL;
 }
 

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* Skipped-line accounting over a sliding ring of "seen" bits. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "lines.h"
 
@@ -16,12 +19,18 @@ void ss_lines_init(struct ss_lines *l, const char *name, FILE *warn, uint32_t wa
 	l->warn = warn;
 	l->warned = 0;
 	l->warn_max = warn_max;
+	l->marked = l->max_line = 0;
+	l->last = NULL;
+	l->last_len = l->last_cap = 0;
 }
 
 void ss_lines_free(struct ss_lines *l)
 {
 	free(l->bits);
+	free(l->last);
 	l->bits = NULL;
+	l->last = NULL;
+	l->last_cap = 0;
 }
 
 static int ss_bit_test_clear(uint64_t *bits, uint64_t line)
@@ -62,6 +71,7 @@ int ss_lines_mark(struct ss_lines *l, uint64_t line)
 		if (l->skipped)
 			l->skipped--;
 		l->late++;
+		l->marked++;
 		return 0;
 	}
 	if (!l->bits) {
@@ -72,7 +82,90 @@ int ss_lines_mark(struct ss_lines *l, uint64_t line)
 	if (line >= l->base + SS_LINES_RING)
 		ss_lines_settle(l, line - SS_LINES_RING + 1);
 	i = line % SS_LINES_RING;
+	if (!(l->bits[i / 64] & (1ull << (i % 64))))
+		l->marked++;
 	l->bits[i / 64] |= 1ull << (i % 64);
+	if (line > l->max_line)
+		l->max_line = line;
+	return 0;
+}
+
+int ss_lines_mark_record(struct ss_lines *l, uint64_t line, const char *text)
+{
+	if (line > l->max_line && text) {
+		size_t len = strlen(text);
+
+		if (len + 1 > l->last_cap) {
+			char *n = realloc(l->last, len + 1);
+
+			if (n) {
+				l->last = n;
+				l->last_cap = len + 1;
+			}
+		}
+		if (len + 1 <= l->last_cap) {
+			memcpy(l->last, text, len + 1);
+			l->last_len = len;
+		} else {
+			l->last_len = 0;	/* unknown: the tail check gives up */
+		}
+	}
+	return ss_lines_mark(l, line);
+}
+
+/* Bytes read backwards at most when looking for the last record's line. */
+#define SS_TAIL_MAX (1u << 20)
+
+int ss_lines_tail(struct ss_lines *l, int fd, uint64_t *total)
+{
+	struct stat st;
+	size_t len, want = l->last_len;
+	char *buf, *end;
+	off_t off;
+	uint64_t after = 0, max = l->max_line;	/* marking EOE lines moves max_line */
+	int found = 0;
+
+	if (!l->max_line || !want || l->marked != l->max_line || l->skipped)
+		return -1;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+		return -1;
+	len = (size_t)st.st_size < SS_TAIL_MAX ? (size_t)st.st_size : SS_TAIL_MAX;
+	off = st.st_size - (off_t)len;
+	buf = malloc(len + 1);
+	if (!buf)
+		return -1;
+	if (pread(fd, buf, len, off) != (ssize_t)len) {
+		free(buf);
+		return -1;
+	}
+	end = buf + len;
+	/* Walk the lines from the last one back; a final line may lack its newline. */
+	if (end > buf && end[-1] == '\n')
+		end--;
+	for (;;) {
+		char *nl = memrchr(buf, '\n', (size_t)(end - buf));
+		char *start = nl ? nl + 1 : buf;
+		size_t n = (size_t)(end - start);
+		char *gs;
+
+		if (!nl && off > 0)
+			break;	/* the line may begin before what was read */
+		gs = memchr(start, 0x1d, n);	/* ENRICHED: the raw part ends here */
+		if ((gs ? (size_t)(gs - start) : n) == want && !memcmp(start, l->last, want)) {
+			found = 1;
+			break;
+		}
+		after++;
+		if (ss_lines_is_eoe(start, n))
+			ss_lines_mark(l, max + after);
+		if (!nl)
+			break;
+		end = nl;
+	}
+	free(buf);
+	if (!found)
+		return -1;
+	*total = max + after;
 	return 0;
 }
 

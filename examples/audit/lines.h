@@ -24,6 +24,10 @@ struct ss_lines {
 	uint64_t late;		/* records from lines already counted as skipped */
 	FILE *warn;		/* where to name skipped lines, or NULL */
 	uint32_t warned, warn_max;
+	uint64_t marked;	/* distinct lines marked */
+	uint64_t max_line;	/* highest line marked */
+	char *last;		/* the raw text of the record on max_line */
+	size_t last_len, last_cap;
 };
 
 void ss_lines_init(struct ss_lines *l, const char *name, FILE *warn, uint32_t warn_max);
@@ -31,6 +35,21 @@ void ss_lines_free(struct ss_lines *l);
 
 /* A record came from @line. -ENOMEM if the ring could not be allocated. */
 int ss_lines_mark(struct ss_lines *l, uint64_t line);
+
+/*
+ * The same, for a record whose raw text is @text: the text of the highest
+ * line is kept, so that ss_lines_tail() can find that line again.
+ */
+int ss_lines_mark_record(struct ss_lines *l, uint64_t line, const char *text);
+
+/*
+ * End of a regular file, cheaply: when every line up to the highest one
+ * marked came from a record, only the lines after it are unknown; they are
+ * found by reading the file backwards from its end to that record's line.
+ * Returns 0 with *@total set (trailing EOE lines marked), or -1 when the
+ * whole file must be counted (gaps, no record, or not found near the end).
+ */
+int ss_lines_tail(struct ss_lines *l, int fd, uint64_t *total);
 
 /*
  * Whether a line (its first @len bytes) is an EOE record. auditd sends them

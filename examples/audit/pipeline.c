@@ -92,7 +92,7 @@ void ss_pipeline_event(struct ss_app *a, auparse_state_t *au, struct ss_lines *l
 
 		a->records++;
 		if (l)
-			ss_lines_mark(l, auparse_get_line_number(au));
+			ss_lines_mark_record(l, auparse_get_line_number(au), auparse_get_record_text(au));
 		if (auparse_get_type(au) == AUDIT_SYSCALL)
 			ss_pipeline_syscall(a, au);
 	} while (auparse_next_record(au) > 0);

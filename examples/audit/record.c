@@ -9,6 +9,7 @@
  * record. Every number is checked, so hostile or truncated logs give a
  * named reason and never a crash.
  */
+#define _GNU_SOURCE
 #include <string.h>
 
 #include <libaudit.h>
@@ -34,39 +35,30 @@ const char *ss_skip_name(enum ss_skip why)
 	return (unsigned)why < SS_SKIP_COUNT ? ss_skip_names[why] : "unknown";
 }
 
-/* Digits of @s[0..len) only: no sign, no blanks, no overflow (strtoul accepts all three). */
-static int ss_parse_u64(const char *s, size_t len, unsigned base, uint64_t max, uint64_t *out)
+/*
+ * Digits of @s[0..len) only: no sign, no blanks, no overflow (strtoul
+ * accepts all three). At most 16 digits are looked at, so the 64-bit
+ * accumulator cannot overflow and no division is needed.
+ */
+static inline int ss_parse_u32(const char *s, size_t len, unsigned base, uint32_t *out)
 {
 	uint64_t v = 0;
 	size_t i;
 
-	if (!len)
+	if (!len || len > 16)
 		return -1;
 	for (i = 0; i < len; i++) {
-		char c = s[i];
-		unsigned d;
+		unsigned c = (unsigned char)s[i], d;
 
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (base == 16 && c >= 'a' && c <= 'f')
-			d = (unsigned)(c - 'a' + 10);
-		else if (base == 16 && c >= 'A' && c <= 'F')
-			d = (unsigned)(c - 'A' + 10);
+		if (c - '0' < 10)
+			d = c - '0';
+		else if (base == 16 && (c | 0x20) - 'a' < 6)
+			d = (c | 0x20) - 'a' + 10;
 		else
-			return -1;
-		if (v > (max - d) / base)
 			return -1;
 		v = v * base + d;
 	}
-	*out = v;
-	return 0;
-}
-
-static int ss_parse_u32(const char *s, size_t len, unsigned base, uint32_t *out)
-{
-	uint64_t v;
-
-	if (ss_parse_u64(s, len, base, UINT32_MAX, &v))
+	if (v > UINT32_MAX)
 		return -1;
 	*out = (uint32_t)v;
 	return 0;
@@ -134,6 +126,7 @@ static int ss_arch_known(uint32_t arch)
 enum {
 	F_ARCH = 1 << 0, F_SYSCALL = 1 << 1, F_PID = 1 << 2, F_PPID = 1 << 3,
 	F_AUID = 1 << 4, F_UID = 1 << 5, F_EXE = 1 << 6,
+	F_BEFORE_EXE = F_ARCH | F_SYSCALL | F_PID | F_PPID | F_AUID | F_UID,
 };
 
 enum ss_skip ss_record_parse(auparse_state_t *au, struct ss_call *out, char *exe,
@@ -150,11 +143,31 @@ enum ss_skip ss_record_parse(auparse_state_t *au, struct ss_call *out, char *exe
 	return ss_record_parse_text(text, ts, out, exe, field);
 }
 
+/* The field named @name (with its '=') among the last 4 fields of @p, or NULL. */
+static const char *ss_field_from_end(const char *p, const char *name, size_t len)
+{
+	const char *end = p + strlen(p);
+	int i;
+
+	for (i = 0; i < 4 && end > p; i++) {
+		const char *sp = memrchr(p, ' ', (size_t)(end - p));
+		const char *tok = sp ? sp + 1 : p;
+
+		if ((size_t)(end - tok) >= len && !memcmp(tok, name, len))
+			return tok;
+		if (!sp)
+			break;
+		end = sp;
+	}
+	return NULL;
+}
+
 enum ss_skip ss_record_parse_text(const char *text, const au_event_t *ts, struct ss_call *out,
 				  char *exe, const char **field)
 {
 	const char *p;
 	unsigned seen = 0;
+	int tried_tail = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->auid = out->uid = UINT32_MAX;
@@ -169,94 +182,121 @@ enum ss_skip ss_record_parse_text(const char *text, const au_event_t *ts, struct
 	 * (the kernel hex-encodes untrusted strings that would), so a field is
 	 * NAME=VALUE up to the next blank. The first occurrence of a name counts.
 	 */
-	p = strstr(text, "): ");
+	for (p = strchr(text, ')'); p && (p[1] != ':' || p[2] != ' '); p = strchr(p + 1, ')'))
+		;
 	if (!p) {
 		*field = "msg";
 		return SS_SKIP_FIELD;
 	}
 	p += 3;
 	while (*p) {
-		const char *name, *eq, *val, *end;
-		size_t nlen, vlen;
-		int bad = 0;
+		const char *tok, *val = NULL, *end;
+		size_t vlen;
 		unsigned bit = 0;
+		uint32_t *num = NULL;
+		unsigned base = 10;
 
 		while (*p == ' ')
 			p++;
 		if (!*p)
 			break;
-		name = p;
+		tok = p;
 		end = strchr(p, ' ');
 		if (!end)
 			end = p + strlen(p);
 		p = end;
-		/* Most fields are none of ours: decide on the first letter. */
-		if (!strchr("aepsu", name[0]))
-			continue;
-		eq = memchr(name, '=', (size_t)(end - name));
-		if (!eq)
-			continue;
-		nlen = (size_t)(eq - name);
-		val = eq + 1;
-		vlen = (size_t)(end - val);
-#define SS_IS(lit) (nlen == sizeof(lit) - 1 && !memcmp(name, lit, sizeof(lit) - 1))
-		switch (name[0]) {
+		/*
+		 * Names compared by hand: this loop runs for every field of
+		 * every record, and library calls per field were most of the
+		 * parser's cost (bench/). NAME(tok, "arch=") is true when the
+		 * token starts with it; "pid=" does not match "ppid=".
+		 */
+#define SS_NAME(t, lit) \
+	((size_t)(end - (t)) >= sizeof(lit) - 1 && !memcmp((t), (lit), sizeof(lit) - 1))
+		switch (tok[0]) {
 		case 'a':
-			if (SS_IS("arch") && !(seen & (bit = F_ARCH)))
-				bad = ss_parse_u32(val, vlen, 16, &out->arch);
-			else if (SS_IS("auid") && !(seen & (bit = F_AUID)))
-				bad = ss_parse_u32(val, vlen, 10, &out->auid);
+			if (SS_NAME(tok, "arch=")) {
+				bit = F_ARCH, num = &out->arch, base = 16;
+				val = tok + 5;
+			} else if (SS_NAME(tok, "auid=")) {
+				bit = F_AUID, num = &out->auid;
+				val = tok + 5;
+			}
 			break;
 		case 'e':
-			if (SS_IS("exe") && !(seen & (bit = F_EXE))) {
-				if (ss_audit_unescape_n(val, vlen, exe, SS_EXE_MAX) < 0) {
+			if (SS_NAME(tok, "exe=") && !(seen & F_EXE)) {
+				val = tok + 4;
+				if (ss_audit_unescape_n(val, (size_t)(end - val), exe, SS_EXE_MAX) < 0) {
 					*field = "exe";
 					return SS_SKIP_EXE;
 				}
 				out->exe = exe;
+				seen |= F_EXE;
 			}
 			break;
 		case 'p':
-			if (SS_IS("pid") && !(seen & (bit = F_PID)))
-				bad = ss_parse_u32(val, vlen, 10, &out->pid);
-			else if (SS_IS("ppid") && !(seen & (bit = F_PPID)))
-				bad = ss_parse_u32(val, vlen, 10, &out->ppid);
+			if (SS_NAME(tok, "pid=")) {
+				bit = F_PID, num = &out->pid;
+				val = tok + 4;
+			} else if (SS_NAME(tok, "ppid=")) {
+				bit = F_PPID, num = &out->ppid;
+				val = tok + 5;
+			}
 			break;
 		case 's':
-			if (SS_IS("syscall") && !(seen & (bit = F_SYSCALL))) {
-				bad = ss_parse_u32(val, vlen, 10, &out->nr);
-			} else if (SS_IS("success") && !(out->flags & SS_CALL_HAS_SUCCESS)) {
+			if (SS_NAME(tok, "syscall=")) {
+				bit = F_SYSCALL, num = &out->nr;
+				val = tok + 8;
+			} else if (SS_NAME(tok, "success=") && !(out->flags & SS_CALL_HAS_SUCCESS)) {
 				out->flags |= SS_CALL_HAS_SUCCESS;
-				if (vlen == 2 && !memcmp(val, "no", 2))
+				if (end - tok == 10 && tok[8] == 'n' && tok[9] == 'o')
 					out->flags |= SS_CALL_FAILED;
 			}
 			break;
 		case 'u':
-			if (SS_IS("uid") && !(seen & (bit = F_UID)))
-				bad = ss_parse_u32(val, vlen, 10, &out->uid);
+			if (SS_NAME(tok, "uid=")) {
+				bit = F_UID, num = &out->uid;
+				val = tok + 4;
+			}
 			break;
 		default:
 			break;
 		}
-#undef SS_IS
-		if (bad) {
-			static const struct {
-				unsigned bit;
-				const char *name;
-			} names[] = {
-				{ F_ARCH, "arch" }, { F_AUID, "auid" }, { F_PID, "pid" },
-				{ F_PPID, "ppid" }, { F_SYSCALL, "syscall" }, { F_UID, "uid" },
-			};
-			size_t i;
+#undef SS_NAME
+		/* The first occurrence of a name counts. */
+		if (num && !(seen & bit)) {
+			vlen = (size_t)(end - val);
+			if (ss_parse_u32(val, vlen, base, num)) {
+				static const struct {
+					unsigned bit;
+					const char *name;
+				} names[] = {
+					{ F_ARCH, "arch" }, { F_AUID, "auid" }, { F_PID, "pid" },
+					{ F_PPID, "ppid" }, { F_SYSCALL, "syscall" }, { F_UID, "uid" },
+				};
+				size_t i;
 
-			for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-				if (names[i].bit == bit)
-					*field = names[i].name;
-			return SS_SKIP_NUMBER;
-		}
-		/* Only a field actually taken counts as seen. */
-		if (bit && !(seen & bit) && !(bit == F_EXE && !out->exe))
+				for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+					if (names[i].bit == bit)
+						*field = names[i].name;
+				return SS_SKIP_NUMBER;
+			}
 			seen |= bit;
+		}
+		if (seen & F_EXE)
+			break;	/* exe= is the last field we need (only key= follows) */
+		if ((seen & F_BEFORE_EXE) == F_BEFORE_EXE && !tried_tail) {
+			/*
+			 * The kernel writes gid= ... comm= between uid= and exe=, and
+			 * after exe= only key= (and subj= with an LSM): look for exe=
+			 * among the last fields, from the end (no value holds a blank).
+			 */
+			const char *e = ss_field_from_end(p, "exe=", 4);
+
+			tried_tail = 1;
+			if (e)
+				p = e;
+		}
 	}
 	if (!(seen & F_ARCH)) {
 		*field = "arch";

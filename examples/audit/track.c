@@ -38,6 +38,19 @@ struct ss_proc_key {
 	uint32_t pad;
 };
 
+/* A few multiplications per call instead of uthash's Jenkins hash (bench/). */
+static inline unsigned ss_proc_hash(const struct ss_proc_key *k)
+{
+	uint32_t h = k->pid ^ (uint32_t)((uintptr_t)k->host >> 4) * 0x9e3779b1u;
+
+	h ^= h >> 16;
+	h *= 0x7feb352du;
+	h ^= h >> 15;
+	h *= 0x846ca68bu;
+	h ^= h >> 16;
+	return h;
+}
+
 struct ss_proc {
 	struct ss_proc_key key;
 	uint32_t id;		/* the monitor's name for this run */
@@ -255,7 +268,7 @@ static struct ss_proc *ss_proc_new(struct ss_app *a, const struct ss_call *c)
 		return NULL;
 	p->key.host = c->host;
 	p->key.pid = c->pid;
-	HASH_ADD(hh, a->procs, key, sizeof(p->key), p);
+	HASH_ADD_BYHASHVALUE(hh, a->procs, key, sizeof(p->key), ss_proc_hash(&p->key), p);
 	if (!p->hh.tbl) {
 		free(p);
 		return NULL;
@@ -324,7 +337,7 @@ void ss_track_call(struct ss_app *a, const struct ss_call *c)
 	struct ss_proc *p;
 
 	ss_sweep(a, c->sec);
-	HASH_FIND(hh, a->procs, &key, sizeof(key), p);
+	HASH_FIND_BYHASHVALUE(hh, a->procs, &key, sizeof(key), ss_proc_hash(&key), p);
 	if (p && ss_call_before_last(p, c)) {
 		/* Beyond the reorder window: feeding it would scramble the window. */
 		a->skipped[SS_SKIP_LATE]++;

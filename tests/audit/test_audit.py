@@ -187,6 +187,28 @@ class Extract(unittest.TestCase):
                          oracle([os.path.join(rot, n) for n in
                                  ('audit.log.2', 'audit.log.1', 'audit.log')]))
 
+    def test_trailing_lines(self):
+        # lines after the last record are found from the end of the file
+        with open(data('raw.log'), 'rb') as f:
+            raw = f.read()
+        cases = [(b'', 0, 445), (b'junk\n\ntype=SYSCALL msg=audit(1', 3, 448),
+                 (b'type=EOE msg=audit(1795357110.200:456): \n', 0, 446),
+                 (b'junk\ntype=EOE msg=audit(1795357110.200:456): ', 1, 447)]
+        with tempfile.TemporaryDirectory() as tmp:
+            for tail, skipped, lines in cases:
+                with self.subTest(tail=tail):
+                    path = os.path.join(tmp, 'audit.log')
+                    with open(path, 'wb') as f:
+                        f.write(raw + tail)
+                    for args, stdin in (([path], None), (['-'], path)):
+                        f = open(stdin, 'rb') if stdin else None
+                        p = run(['extract', '--summary=json'] + args, stdin=f, check_rc=0)
+                        if f:
+                            f.close()
+                        s = summary(p)
+                        self.assertEqual(s['skipped_by_reason']['unparsable_line'], skipped)
+                        self.assertEqual(s['lines'], lines)
+
     def test_reorder_window(self):
         with open(data('expected/raw.jsonl'), 'rb') as f:
             want = f.read()
