@@ -99,6 +99,15 @@ static void load_set(struct set *s, const char *name, const char *pattern, int i
 	globfree(&g);
 }
 
+static void free_set(struct set *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->t[i].path);
+		free(s->t[i].calls);
+	}
+	free(s->t);
+}
+
 static void check(int err, const char *what)
 {
 	if (err < 0) {
@@ -187,5 +196,8 @@ int main(int argc, char **argv)
 			score_set(db, &test[i]);
 		selfseq_db_free(db);
 	}
+	free_set(&train);
+	for (i = 0; i < ntest; i++)
+		free_set(&test[i]);
 	return 0;
 }
