@@ -90,9 +90,9 @@ int ss_lines_mark(struct ss_lines *l, uint64_t line)
 	return 0;
 }
 
-int ss_lines_mark_record(struct ss_lines *l, uint64_t line, const char *text)
+void ss_lines_keep_text(struct ss_lines *l, uint64_t line, const char *text)
 {
-	if (line > l->max_line && text) {
+	if (line == l->max_line && text) {
 		size_t len = strlen(text);
 
 		if (len + 1 > l->last_cap) {
@@ -110,7 +110,6 @@ int ss_lines_mark_record(struct ss_lines *l, uint64_t line, const char *text)
 			l->last_len = 0;	/* unknown: the tail check gives up */
 		}
 	}
-	return ss_lines_mark(l, line);
 }
 
 /* Bytes read backwards at most when looking for the last record's line. */

@@ -37,10 +37,10 @@ void ss_lines_free(struct ss_lines *l);
 int ss_lines_mark(struct ss_lines *l, uint64_t line);
 
 /*
- * The same, for a record whose raw text is @text: the text of the highest
- * line is kept, so that ss_lines_tail() can find that line again.
+ * The raw text of the record on @line, kept when it is the highest line
+ * marked so far, so that ss_lines_tail() can find that line again.
  */
-int ss_lines_mark_record(struct ss_lines *l, uint64_t line, const char *text);
+void ss_lines_keep_text(struct ss_lines *l, uint64_t line, const char *text);
 
 /*
  * End of a regular file, cheaply: when every line up to the highest one

@@ -84,18 +84,35 @@ static void ss_pipeline_syscall(struct ss_app *a, auparse_state_t *au)
 void ss_pipeline_event(struct ss_app *a, auparse_state_t *au, struct ss_lines *lines_of_file[],
 		       const char *const files[], size_t nfiles)
 {
+	struct ss_lines *last_l = NULL;
+	const char *last_text = NULL;
+	uint64_t last_line = 0;
+
 	a->events++;
 	if (auparse_first_record(au) <= 0)
 		return;
 	do {
 		struct ss_lines *l = ss_lines_for(au, lines_of_file, files, nfiles);
+		unsigned line = auparse_get_line_number(au);
 
 		a->records++;
-		if (l)
-			ss_lines_mark_record(l, auparse_get_line_number(au), auparse_get_record_text(au));
+		if (l) {
+			ss_lines_mark(l, line);
+			/* The text of the event's last line is kept below, once per event. */
+			if (l != last_l || line > last_line) {
+				if (last_l && l != last_l)
+					ss_lines_keep_text(last_l, last_line, last_text);
+				last_l = l;
+				last_line = line;
+				last_text = auparse_get_record_text(au);
+			}
+		}
 		if (auparse_get_type(au) == AUDIT_SYSCALL)
 			ss_pipeline_syscall(a, au);
 	} while (auparse_next_record(au) > 0);
+	/* The records stay valid until the next event is read. */
+	if (last_l)
+		ss_lines_keep_text(last_l, last_line, last_text);
 	ss_pipeline_drain(a, 0);
 }
 
