@@ -73,14 +73,27 @@ void selfseq_monitor_free(struct selfseq_monitor *m);
  *
  * Attaches the process to the executable's profile, loading it from the
  * store or creating it; the process's window and LFC restart.
+ *
+ * Profiles are kept per executable and architecture. The profile key (see
+ * selfseq_profile_get_key()) is @p exe itself for the architecture this
+ * library was built for, and `EXE/%arch-XXXXXXXX` (the audit architecture
+ * in 8 lowercase hex digits, e.g. `/usr/bin/tool/%arch-40000003` for i386
+ * calls on x86_64) for any other: a path below an executable file names no
+ * other executable, and the store keeps it next to the native profile. A
+ * stored profile whose architecture is set and differs from @p arch is
+ * refused like a corrupt one. An unreadable stored profile is remembered:
+ * later execs of the same executable fail the same way without reading the
+ * file again, and nothing is ever saved over it.
  * @param m the monitor.
  * @param pid the process (or thread) id.
  * @param exe the executable's path (the profile key).
  * @param arch audit architecture of the calls that follow (profiles are kept per
- * executable and architecture); 0 for the monitor's default.
+ * executable and architecture); 0 for the architecture this library was built for.
  * @return 0; -ENOSPC when a limit is reached (the pid is untracked); -EBADMSG etc.
  * when the stored profile is unreadable (it is left on disk untouched and
- * the process is untracked); -ENOMEM.
+ * the process is untracked); -EINVAL for an empty @p exe or, with a store, a
+ * key the store refuses (not an absolute path); -ENOMEM. On any error a
+ * process that was tracked under @p pid is forgotten.
  * @since 1.0
  */
 int selfseq_monitor_exec(struct selfseq_monitor *m, uint32_t pid, const char *exe, uint32_t arch);
