@@ -379,6 +379,34 @@ class Profiles(unittest.TestCase):
                         check_rc=0)
                 self.assertEqual(summary(p)['anomalies'], 0)
 
+    def test_live_stream_flushes_quiet_input(self):
+        # A stream that stops in the middle of an event (its PROCTITLE never
+        # comes): the call is still scored, after --eoe-timeout, while the
+        # input stays open, and the report is on stdout at once.
+        self.train()
+        with open(data('other.log'), 'rb') as f:
+            lines = f.read().split(b'\n')
+        cut = next(i for i, l in enumerate(lines)
+                   if l.startswith(b'type=SYSCALL') and b' syscall=83 ' in l and b'pid=4019 ' in l)
+        proc = subprocess.Popen([BIN, 'score', '-s', self.store, '--eoe-timeout=1', '-q', '-'],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL)
+        try:
+            proc.stdin.write(b'\n'.join(lines[:cut + 1]) + b'\n')
+            proc.stdin.flush()
+            os.set_blocking(proc.stdout.fileno(), False)
+            got, deadline = b'', time.monotonic() + 30
+            while b'"call":"mkdir"' not in got and time.monotonic() < deadline:
+                time.sleep(0.1)
+                got += proc.stdout.read() or b''
+            self.assertIn(b'"call":"mkdir"', got)
+            self.assertIsNone(proc.poll())      # still reading its input
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.communicate(timeout=30)
+            proc.stdin.close()
+        self.assertEqual(proc.returncode, 1)     # anomalies were reported
+
     def test_corrupt_profile_untouched(self):
         self.train()
         path = self.profile('tmp', 'auditrec', 'victim64')
