@@ -71,7 +71,7 @@ done
 # The anomaly, seen by a live front end where possible.
 source=""
 if [ -n "$trace" ] && [ -x "$trace" ]; then
-	"$trace" monitor --no-store --normal-wait 0 --json -o "$EV" -- "$victim" "$T/pid" "$T/mark" \
+	"$trace" monitor --no-store --normal-wait 0 -o "$EV" -- "$victim" "$T/pid" "$T/mark" \
 		>"$T/trace.out" 2>&1 &
 	tpid=$!
 	i=0
