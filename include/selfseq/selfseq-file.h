@@ -71,9 +71,18 @@ int selfseq_profile_save(const struct selfseq_profile *profile, const char *path
  * with -EACCES.
  * @{ */
 
+/**
+ * @struct selfseq_store
+ * @brief An open profile store (opaque).
+ *
+ * Created by selfseq_store_open(), released with selfseq_store_close().
+ * Thread safety: the caller serialises calls on one store; separate stores
+ * (also in separate processes) may save into the same directory.
+ * @since 1.0
+ */
 struct selfseq_store;
 
-/** Flag for selfseq_store_open(): create the directory (and missing parents, 0700). */
+/** Flag for selfseq_store_open(): create the directory (and missing parents, 0700). @since 1.0 */
 #define SELFSEQ_STORE_CREATE 0x1u
 
 /**
@@ -131,8 +140,8 @@ int selfseq_store_save(struct selfseq_store *store, const struct selfseq_profile
  * @param store the store.
  * @param cb called once per key; returning non-zero stops the listing.
  * @param ctx passed to @p cb.
- * @return 0; the first non-zero value @p cb returned; a negative errno if a
- * directory could not be read.
+ * @return 0; the first non-zero value @p cb returned; -EINVAL for NULL arguments; -ENOMEM;
+ * the errno of open(2) or readdir(3) (e.g. -EACCES) if a directory could not be read.
  * @since 1.0
  */
 int selfseq_store_list(struct selfseq_store *store, int (*cb)(const char *key, void *ctx),

@@ -22,6 +22,15 @@ extern "C" {
 /** @defgroup monitor Monitor (userland)
  * @{ */
 
+/**
+ * @struct selfseq_monitor
+ * @brief A monitor: processes by pid, profiles by executable (opaque).
+ *
+ * Created by selfseq_monitor_new(), released with selfseq_monitor_free();
+ * it owns the processes and profiles it holds. Thread safety: none; the
+ * caller serialises every call on one monitor.
+ * @since 1.0
+ */
 struct selfseq_monitor;
 
 /** @brief Options for a monitor. @since 1.0 */
@@ -135,7 +144,8 @@ int selfseq_monitor_feed(struct selfseq_monitor *m, uint32_t pid, uint32_t call,
 /**
  * @brief Save every profile changed since it was last saved (atomically, one file each).
  * @param m the monitor.
- * @return the number of profiles saved, or the first error (the others are still tried).
+ * @return the number of profiles saved (0 without a store), or the first error of
+ * selfseq_store_save() (the others are still tried); -EINVAL for a NULL @p m.
  * @since 1.0
  */
 int selfseq_monitor_save(struct selfseq_monitor *m);
@@ -153,7 +163,9 @@ int selfseq_monitor_get_stats(const struct selfseq_monitor *m, struct selfseq_mo
  * @brief The process object of @p pid, to read its state.
  * @param m the monitor.
  * @param pid the process id.
- * @return the process, or NULL when not tracked.
+ * @return the process, or NULL when not tracked. It belongs to the monitor
+ * and is valid until the next selfseq_monitor_exec(), selfseq_monitor_fork() (as
+ * the child) or selfseq_monitor_exit() of @p pid, or until the monitor is freed.
  * @since 1.0
  */
 struct selfseq_process *selfseq_monitor_get_process(const struct selfseq_monitor *m, uint32_t pid);
@@ -161,9 +173,10 @@ struct selfseq_process *selfseq_monitor_get_process(const struct selfseq_monitor
 /**
  * @brief Iterate over held profiles.
  * @param m the monitor.
- * @param cb called with each profile; a non-zero return stops the iteration and is returned.
+ * @param cb called with each profile (owned by the monitor; the callback must not
+ * free it or call the monitor); a non-zero return stops the iteration and is returned.
  * @param ctx passed to @p cb.
- * @return 0 or what @p cb returned.
+ * @return 0, what @p cb returned, or -EINVAL for a NULL @p m or @p cb.
  * @since 1.0
  */
 int selfseq_monitor_foreach_profile(struct selfseq_monitor *m,

@@ -42,40 +42,49 @@ extern "C" {
 /** @defgroup stats Medium-term statistics (userland)
  * @{ */
 
-/** Seconds in a week: the period of the model. */
+/** Seconds in a week: the period of the model. @since 1.0 */
 #define SELFSEQ_STATS_WEEK_SECONDS 604800u
-/** Default slot length: 5 minutes, as cf-monitord (2016 slots per week). */
+/** Default slot length: 5 minutes, as cf-monitord (2016 slots per week). @since 1.0 */
 #define SELFSEQ_STATS_DEFAULT_SLOT_SECONDS 300u
-/** Shortest slot allowed (10080 slots per week). */
+/** Shortest slot allowed (10080 slots per week). @since 1.0 */
 #define SELFSEQ_STATS_MIN_SLOT_SECONDS 60u
-/** Default ageing: last week's values weigh 0.7, the week before 0.49, ... */
+/** Default ageing: last week's values weigh 0.7, the week before 0.49, ... @since 1.0 */
 #define SELFSEQ_STATS_DEFAULT_AGEING_PPM 700000u
-/** One unit in the fixed-point (`_micro`) fields. */
+/** One unit in the fixed-point (`_micro`) fields. @since 1.0 */
 #define SELFSEQ_STATS_MICRO 1000000
-/** Default floor of the deviation's denominator: 1 unit. */
+/** Default floor of the deviation's denominator: 1 unit. @since 1.0 */
 #define SELFSEQ_STATS_DEFAULT_SIGMA_FLOOR_MICRO 1000000u
-/** Default history a slot needs before values are classified: 1 (one observation). */
+/** Default history a slot needs before values are classified: 1 (one observation). @since 1.0 */
 #define SELFSEQ_STATS_DEFAULT_MIN_WEIGHT_MICRO 1000000u
-/** Default largest number of series. */
+/** Default largest number of series. @since 1.0 */
 #define SELFSEQ_STATS_DEFAULT_MAX_SERIES 256u
-/** Largest max_series. */
+/** Largest max_series. @since 1.0 */
 #define SELFSEQ_STATS_MAX_SERIES 4096u
-/** Longest series or cursor name, in bytes. */
+/** Longest series or cursor name, in bytes. @since 1.0 */
 #define SELFSEQ_STATS_NAME_MAX 128u
-/** Most cursors one state holds. */
+/** Most cursors one state holds. @since 1.0 */
 #define SELFSEQ_STATS_MAX_CURSORS 64u
 
-/** Level: the slot has too little history (or no series) to judge. */
+/** Level: the slot has too little history (or no series) to judge. @since 1.0 */
 #define SELFSEQ_STATS_UNKNOWN 0u
-/** Level: within one deviation of the mean. */
+/** Level: within one deviation of the mean. @since 1.0 */
 #define SELFSEQ_STATS_NORMAL 1u
-/** Level: more than one and at most two deviations away. */
+/** Level: more than one and at most two deviations away. @since 1.0 */
 #define SELFSEQ_STATS_DEV1 2u
-/** Level: more than two and at most three deviations away. */
+/** Level: more than two and at most three deviations away. @since 1.0 */
 #define SELFSEQ_STATS_DEV2 3u
-/** Level: more than three deviations away. */
+/** Level: more than three deviations away. @since 1.0 */
 #define SELFSEQ_STATS_ANOMALOUS 4u
 
+/**
+ * @struct selfseq_stats
+ * @brief A statistics state: series, slots and cursors (opaque).
+ *
+ * Created by selfseq_stats_new() or selfseq_stats_load(), released with
+ * selfseq_stats_free(). Thread safety: the caller serialises calls on one
+ * state.
+ * @since 1.0
+ */
 struct selfseq_stats;
 
 /** @brief Options of a statistics state, fixed when it is created. @since 1.0 */

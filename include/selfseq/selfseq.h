@@ -15,10 +15,17 @@
  * - option, state and result structs start with `size_t sz`, which the
  *   caller sets to `sizeof` the struct it was compiled with; the library
  *   reads and writes only within `sz` and rejects a larger struct whose
- *   unknown tail is not zero;
+ *   unknown tail is not zero with -E2BIG (a `sz` below `sizeof(size_t)` is
+ *   -EINVAL); these two errors apply to every call taking such a struct;
  * - the library never locks: the caller serialises calls on one object.
  *   Calls taking a `const` handle only read it and may run concurrently
  *   with each other (e.g. many threads scoring against one frozen database).
+ *   A process writes to its profile: serialise a profile together with the
+ *   processes attached to it;
+ * - ownership: `*_new()` objects are released with their `*_free()`
+ *   (NULL is a no-op); `*_init()` objects live in caller memory, which the
+ *   caller releases after `*_free()`; pointers returned by getters belong
+ *   to the object they came from.
  */
 #ifndef SELFSEQ_SELFSEQ_H
 #define SELFSEQ_SELFSEQ_H
@@ -36,13 +43,13 @@ extern "C" {
 
 /** @defgroup version Version
  * @{ */
-/** Major version: incremented on incompatible API changes (never within soname 1). */
+/** Major version: incremented on incompatible API changes (never within soname 1). @since 1.0 */
 #define SELFSEQ_VERSION_MAJOR 1
-/** Minor version: incremented when symbols or struct fields are added. */
+/** Minor version: incremented when symbols or struct fields are added. @since 1.0 */
 #define SELFSEQ_VERSION_MINOR 0
-/** Micro version: incremented for releases that change no interface. */
+/** Micro version: incremented for releases that change no interface. @since 1.0 */
 #define SELFSEQ_VERSION_MICRO 0
-/** The version as one number: major << 16 | minor << 8 | micro. */
+/** The version as one number: major << 16 | minor << 8 | micro. @since 1.0 */
 #define SELFSEQ_VERSION_NUMBER \
 	((SELFSEQ_VERSION_MAJOR << 16) | (SELFSEQ_VERSION_MINOR << 8) | SELFSEQ_VERSION_MICRO)
 
@@ -57,19 +64,19 @@ uint32_t selfseq_version(void);
 
 /** @defgroup limits Limits and defaults
  * @{ */
-#define SELFSEQ_WINDOW_MIN 2		/**< Smallest window (one lookahead distance). */
-#define SELFSEQ_WINDOW_MAX 32		/**< Largest window (31 lookahead distances). */
-#define SELFSEQ_ALPHABET_MAX 1024	/**< Largest alphabet: calls are 0..alphabet-1. */
-#define SELFSEQ_LFC_FRAME_MAX 65536	/**< Largest locality frame. */
-#define SELFSEQ_DEFAULT_WINDOW 9	/**< pH's window. */
-#define SELFSEQ_DEFAULT_ALPHABET 1024	/**< Default alphabet. */
-#define SELFSEQ_DEFAULT_LFC_FRAME 128	/**< pH's locality frame. */
-#define SELFSEQ_DEFAULT_NORMAL_FACTOR 128	/**< pH's normal_factor. */
-#define SELFSEQ_DEFAULT_NORMAL_FACTOR_DEN 32	/**< pH's normal_factor_den. */
-#define SELFSEQ_DEFAULT_NORMAL_WAIT_NS (7ULL * 24 * 3600 * 1000000000ULL) /**< One week. */
-#define SELFSEQ_DEFAULT_ANOMALY_LIMIT 30	/**< pH's anomaly_limit. */
-#define SELFSEQ_DEFAULT_TOLERIZE_LIMIT 12	/**< pH's tolerize_limit. */
-#define SELFSEQ_DEFAULT_DELAY_FACTOR 0	/**< pH's delay_factor: responses off. */
+#define SELFSEQ_WINDOW_MIN 2		/**< Smallest window (one lookahead distance). @since 1.0 */
+#define SELFSEQ_WINDOW_MAX 32		/**< Largest window (31 lookahead distances). @since 1.0 */
+#define SELFSEQ_ALPHABET_MAX 1024	/**< Largest alphabet: calls are 0..alphabet-1. @since 1.0 */
+#define SELFSEQ_LFC_FRAME_MAX 65536	/**< Largest locality frame. @since 1.0 */
+#define SELFSEQ_DEFAULT_WINDOW 9	/**< pH's window. @since 1.0 */
+#define SELFSEQ_DEFAULT_ALPHABET 1024	/**< Default alphabet. @since 1.0 */
+#define SELFSEQ_DEFAULT_LFC_FRAME 128	/**< pH's locality frame. @since 1.0 */
+#define SELFSEQ_DEFAULT_NORMAL_FACTOR 128	/**< pH's normal_factor. @since 1.0 */
+#define SELFSEQ_DEFAULT_NORMAL_FACTOR_DEN 32	/**< pH's normal_factor_den. @since 1.0 */
+#define SELFSEQ_DEFAULT_NORMAL_WAIT_NS (7ULL * 24 * 3600 * 1000000000ULL) /**< One week. @since 1.0 */
+#define SELFSEQ_DEFAULT_ANOMALY_LIMIT 30	/**< pH's anomaly_limit. @since 1.0 */
+#define SELFSEQ_DEFAULT_TOLERIZE_LIMIT 12	/**< pH's tolerize_limit. @since 1.0 */
+#define SELFSEQ_DEFAULT_DELAY_FACTOR 0	/**< pH's delay_factor: responses off. @since 1.0 */
 /** @} */
 
 /** @defgroup errors Errors
@@ -107,6 +114,16 @@ struct selfseq_allocator {
  * stored as one bitmask per (call, previous call) over the calls seen.
  * @{ */
 
+/**
+ * @struct selfseq_db
+ * @brief A lookahead-pair database (opaque).
+ *
+ * Created by selfseq_db_new() (released with selfseq_db_free()) or placed in
+ * caller memory by selfseq_db_init() (the caller owns the memory).
+ * Thread safety: calls taking a `const struct selfseq_db *` only read it and
+ * may run concurrently with each other; any other call needs exclusive access.
+ * @since 1.0
+ */
 struct selfseq_db;
 
 /** @brief Options for a pair database. @since 1.0 */
@@ -346,6 +363,16 @@ int selfseq_db_score_many(const struct selfseq_db *db, const uint32_t *calls,
  * One call at a time, with the same results as selfseq_db_score().
  * @{ */
 
+/**
+ * @struct selfseq_stream
+ * @brief A streaming scorer: one trace's window and totals (opaque).
+ *
+ * Created by selfseq_stream_new() (released with selfseq_stream_free()) or
+ * placed by selfseq_stream_init(). It only reads the databases it is fed
+ * against. Thread safety: one stream per thread (or serialised); many
+ * streams may score against one database at once.
+ * @since 1.0
+ */
 struct selfseq_stream;
 
 /** @brief Options for a streaming scorer. @since 1.0 */
@@ -387,6 +414,15 @@ int selfseq_stream_get_score(const struct selfseq_stream *stream, struct selfseq
  * The number of anomalous calls among the last `frame` calls, in O(1) per call.
  * @{ */
 
+/**
+ * @struct selfseq_lfc
+ * @brief A locality frame counter (opaque).
+ *
+ * Created by selfseq_lfc_new() (released with selfseq_lfc_free()) or placed
+ * by selfseq_lfc_init(). Thread safety: the caller serialises calls on one
+ * counter.
+ * @since 1.0
+ */
 struct selfseq_lfc;
 
 /** @brief Memory for an LFC. @param frame 1..65536 (0: 128). @param[out] size bytes. @return 0 or -EINVAL. @since 1.0 */
@@ -421,11 +457,25 @@ uint32_t selfseq_lfc_get_frame(const struct selfseq_lfc *lfc);
  * counters; see doc/concepts.md for the state machine.
  * @{ */
 
+/**
+ * @struct selfseq_profile
+ * @brief A pH profile: training and testing sets, state and counters (opaque).
+ *
+ * Created by selfseq_profile_new(), selfseq_profile_decode(),
+ * selfseq_profile_load() or selfseq_store_load(); released with
+ * selfseq_profile_free() once no process is attached. Its sets are
+ * allocated through its allocator (a profile has no `*_init()`).
+ * Thread safety: feeding a process attached to the profile writes to the
+ * profile, so the caller serialises all calls on a profile together with
+ * the calls on its processes (one lock per profile); calls taking a
+ * `const struct selfseq_profile *` may run concurrently with each other.
+ * @since 1.0
+ */
 struct selfseq_profile;
 
-/** Profile state flag: frozen (no new pair for a while). */
+/** Profile state flag: frozen (no new pair for a while). @since 1.0 */
 #define SELFSEQ_STATE_FROZEN 0x1u
-/** Profile state flag: normal (calls are tested against the testing set). */
+/** Profile state flag: normal (calls are tested against the testing set). @since 1.0 */
 #define SELFSEQ_STATE_NORMAL 0x2u
 
 /** @brief Fixed properties of a profile, chosen at creation. @since 1.0 */
@@ -488,9 +538,9 @@ int selfseq_profile_set_params(struct selfseq_profile *profile, const struct sel
 /** @brief Read state and counters. @param profile the profile. @param[out] state snapshot (`sz` set). @return 0 or -EINVAL. @since 1.0 */
 int selfseq_profile_get_state(const struct selfseq_profile *profile,
 			      struct selfseq_profile_state *state);
-/** @brief The training set (read only). @param profile the profile. @return the database. @since 1.0 */
+/** @brief The training set (read only). @param profile the profile. @return the database, owned by the profile: valid until it is freed, and changing as it learns. @since 1.0 */
 const struct selfseq_db *selfseq_profile_get_train(const struct selfseq_profile *profile);
-/** @brief The testing set (read only). @param profile the profile. @return the database. @since 1.0 */
+/** @brief The testing set (read only). @param profile the profile. @return the database, owned by the profile: valid until it is freed; replaced in place when it becomes normal. @since 1.0 */
 const struct selfseq_db *selfseq_profile_get_test(const struct selfseq_profile *profile);
 
 /**
@@ -590,21 +640,31 @@ int selfseq_profile_decode(const void *buf, size_t len,
  * the profile of its executable.
  * @{ */
 
+/**
+ * @struct selfseq_process
+ * @brief A monitored process: its window and locality frame, attached to a profile (opaque).
+ *
+ * Created by selfseq_process_new() (released with selfseq_process_free()) or
+ * placed by selfseq_process_init() (selfseq_process_free() then only
+ * detaches it). The profile must outlive it.
+ * Thread safety: serialised together with its profile (see selfseq_profile).
+ * @since 1.0
+ */
 struct selfseq_process;
 
-/** Event flag: the call had at least one missing pair in the testing set. */
+/** Event flag: the call had at least one missing pair in the testing set. @since 1.0 */
 #define SELFSEQ_EVENT_ANOMALOUS 0x01u
-/** Event flag: the call added a new pair to the training set. */
+/** Event flag: the call added a new pair to the training set. @since 1.0 */
 #define SELFSEQ_EVENT_NEW_SEQUENCE 0x02u
-/** Event flag: the profile froze. */
+/** Event flag: the profile froze. @since 1.0 */
 #define SELFSEQ_EVENT_FROZEN 0x04u
-/** Event flag: a new pair cancelled a freeze. */
+/** Event flag: a new pair cancelled a freeze. @since 1.0 */
 #define SELFSEQ_EVENT_THAWED 0x08u
-/** Event flag: the profile became normal. */
+/** Event flag: the profile became normal. @since 1.0 */
 #define SELFSEQ_EVENT_NORMAL 0x10u
-/** Event flag: the anomaly limit was exceeded; normal monitoring stopped. */
+/** Event flag: the anomaly limit was exceeded; normal monitoring stopped. @since 1.0 */
 #define SELFSEQ_EVENT_ANOMALY_LIMIT 0x20u
-/** Event flag: the LFC exceeded the tolerize limit; training was discarded. */
+/** Event flag: the LFC exceeded the tolerize limit; training was discarded. @since 1.0 */
 #define SELFSEQ_EVENT_TOLERIZE_LIMIT 0x40u
 
 /** @brief What one call did. @since 1.0 */
@@ -639,18 +699,19 @@ void selfseq_process_free(struct selfseq_process *process);
  * @since 1.0
  */
 int selfseq_process_set_profile(struct selfseq_process *process, struct selfseq_profile *profile);
-/** @brief The attached profile. @param process the process. @return the profile. @since 1.0 */
+/** @brief The attached profile. @param process the process. @return the profile (not owned by the process), or NULL once detached. @since 1.0 */
 struct selfseq_profile *selfseq_process_get_profile(const struct selfseq_process *process);
 /** @brief Forget the window and the locality frame. @param process the process. @since 1.0 */
 void selfseq_process_reset(struct selfseq_process *process);
 
-/** Process mode: pH's whole algorithm (learn, freeze, become normal, test, limits). The default. */
+/** Process mode: pH's whole algorithm (learn, freeze, become normal, test, limits). The default. @since 1.0 */
 #define SELFSEQ_MODE_MONITOR 0u
-/** Process mode: learn only; nothing is tested and the profile does not become normal through it. */
+/** Process mode: learn only; nothing is tested and the profile does not become normal through it. @since 1.0 */
 #define SELFSEQ_MODE_TRAIN 1u
 /**
  * Process mode: the profile is fixed: nothing is learnt and no state changes; each call is
  * tested against the testing set when the profile is normal, else against the training set.
+ * @since 1.0
  */
 #define SELFSEQ_MODE_SCORE 2u
 
@@ -668,7 +729,8 @@ int selfseq_process_set_mode(struct selfseq_process *process, uint32_t mode);
  * @param process the process.
  * @param[out] calls up to @p max calls, oldest first.
  * @param max room in @p calls.
- * @return the number of calls stored (0..window-1).
+ * @return the number of calls stored (0..window-1); -EINVAL for a NULL @p process,
+ * a detached one, or NULL @p calls with @p max > 0.
  * @since 1.0
  */
 int selfseq_process_get_window(const struct selfseq_process *process, uint32_t *calls,
