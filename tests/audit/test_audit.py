@@ -407,6 +407,26 @@ class Profiles(unittest.TestCase):
             proc.stdin.close()
         self.assertEqual(proc.returncode, 1)     # anomalies were reported
 
+    def test_periodic_save(self):
+        # --save-interval: profiles reach the store while the run goes on
+        proc = subprocess.Popen([BIN, 'train', '-s', self.store, '--save-interval=1', '-q', '-'],
+                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        try:
+            with open(data('train.log'), 'rb') as f:
+                proc.stdin.write(f.read())
+            proc.stdin.flush()
+            path = self.profile('tmp', 'auditrec', 'victim64')
+            deadline = time.monotonic() + 30
+            while not os.path.exists(path) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            self.assertTrue(os.path.isfile(path))
+            self.assertIsNone(proc.poll())
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.communicate(timeout=30)
+        self.assertEqual(proc.returncode, 0)
+
     def test_corrupt_profile_untouched(self):
         self.train()
         path = self.profile('tmp', 'auditrec', 'victim64')
