@@ -2,7 +2,10 @@
 # Every C example in README.md and doc/*.md compiles and runs against the
 # library as installed (meson install into a DESTDIR, found by pkg-config),
 # so the examples and selfseq.pc cannot rot. A block with main() is a
-# program; any other block is a fragment, run as the body of main().
+# program; any other block is a fragment, run as the body of main() (with
+# the selfseq headers, errno.h, stdio.h, stdlib.h and string.h included).
+# Each runs in an empty directory of its own and must exit 0; when a ```text
+# block follows a ```c block, it is the program's exact output.
 # usage: doc-examples.sh SRCDIR BUILDDIR
 set -eu
 src=$1 build=$2
@@ -25,13 +28,19 @@ n=0
 for md in "$src/README.md" "$src"/doc/*.md; do
 	awk -v out="$tmp/ex-$(basename "$md" .md)" '
 		/^```c$/ { inblk = 1; k++; f = out "-" k ".c"; next }
-		/^```/ && inblk { inblk = 0; close(f); next }
-		inblk { print > f }' "$md"
+		/^```text$/ && after_c { intext = 1; t = out "-" k ".out"; next }
+		/^```/ && inblk { inblk = 0; close(f); after_c = 1; next }
+		/^```/ && intext { intext = 0; close(t); after_c = 0; next }
+		inblk { print > f; next }
+		intext { print > t; next }
+		/^[[:space:]]*$/ { next }
+		{ after_c = 0 }' "$md"
 done
 for c in "$tmp"/ex-*.c; do
 	[ -e "$c" ] || continue
 	if ! grep -q 'int main(' "$c"; then
 		{
+			for h in errno stdio stdlib string; do echo "#include <$h.h>"; done
 			for h in "$src"/include/selfseq/*.h; do echo "#include <selfseq/$(basename "$h")>"; done
 			echo "int main(void) {"
 			cat "$c"
@@ -45,8 +54,20 @@ for c in "$tmp"/ex-*.c; do
 done
 [ "$n" -gt 0 ] || { echo "FAIL: no C examples found"; exit 1; }
 
-# Run them: the README's fragment, and getting-started's program on two small traces.
-"$tmp/ex-README-1" || { echo "FAIL: README example exits non-zero"; exit 1; }
+# Run them; getting-started's program, which takes files, afterwards.
+for c in "$tmp"/ex-*.c; do
+	[ -e "$c" ] || continue
+	ex=${c%.c}
+	name=$(basename "$ex")
+	[ "$name" = ex-getting-started-1 ] && continue
+	mkdir "$tmp/run-$name"
+	(cd "$tmp/run-$name" && "$ex" >out 2>err) ||
+		{ cat "$tmp/run-$name/err"; echo "FAIL: example $name exits non-zero"; exit 1; }
+	if [ -e "$ex.out" ] && ! diff -u "$ex.out" "$tmp/run-$name/out"; then
+		echo "FAIL: example $name: output differs from the documented one (- documented, + actual)"
+		exit 1
+	fi
+done
 printf '5 3 90 90 5 76 90 6\n' >"$tmp/normal.trace"
 printf '5 3 90 5 5 76 90 6\n' >"$tmp/suspect.trace"
 out=$("$tmp/ex-getting-started-1" "$tmp/normal.trace" "$tmp/suspect.trace" "$tmp/example.prof")
