@@ -87,10 +87,10 @@ static inline uint32_t ss_kmask(uint32_t k)
 	return k >= 32 ? 0xffffffffu : ((1u << k) - 1u);
 }
 
-/* Id of a raw window entry (a call number or SS_CALL_START). */
-static SS_ALWAYS_INLINE uint32_t ss_db_id(const struct selfseq_db *db, uint32_t call)
+/* Id of a raw window entry (a call number or SS_CALL_START) in a database's id map. */
+static SS_ALWAYS_INLINE uint32_t ss_id_of(const uint16_t *ids, uint32_t call)
 {
-	return call == SS_CALL_START ? SS_ID_START : db->ids[call];
+	return call == SS_CALL_START ? SS_ID_START : ids[call];
 }
 
 /* Id for @call, assigning (and growing) when new; negative errno when full. */

@@ -27,20 +27,24 @@ void ss_window_reset(struct ss_window *w)
 }
 
 /*
- * The bits of the newest call's window present in @db. The cell width is a
- * constant in each instance, so the loop does one load per distance.
+ * The bits of the newest call's window present in @db. The cell width and,
+ * for the common windows, k are constants in each instance, so the loop
+ * unrolls into one id load and one cell load per distance.
  */
 static SS_ALWAYS_INLINE uint32_t ss_window_hits(const struct selfseq_db *db,
-						const struct ss_window *w, const uint32_t cw)
+						const struct ss_window *w, const uint32_t k,
+						const uint32_t cw)
 {
-	const uint32_t k = db->k, pos = w->pos;
-	const uint8_t *row = db->cells + (size_t)ss_db_id(db, w->call[pos]) * db->cap * cw;
-	uint32_t d, bit = 1, hits = 0;
+	const uint16_t *ids = db->ids;
+	const uint32_t pos = w->pos;
+	const uint8_t *row = db->cells + (size_t)ss_id_of(ids, w->call[pos]) * db->cap * cw;
+	uint32_t d, hits = 0;
 
-	for (d = 1; d <= k; d++, bit <<= 1) {
-		uint32_t prev = ss_db_id(db, w->call[(pos - d) & (SS_RING - 1)]);
+#pragma GCC unroll 32
+	for (d = 1; d <= k; d++) {
+		uint32_t prev = ss_id_of(ids, w->call[(pos - d) & (SS_RING - 1)]);
 
-		hits |= ss_cell_get(row + (size_t)prev * cw, cw) & bit;
+		hits |= ss_cell_get(row + (size_t)prev * cw, cw) & (1u << (d - 1));
 	}
 	return hits;
 }
@@ -49,15 +53,27 @@ uint32_t ss_window_test(const struct selfseq_db *db, const struct ss_window *w)
 {
 	uint32_t hits;
 
-	switch (db->cw) {
-	case 1:
-		hits = ss_window_hits(db, w, 1);
+	/* The same constant-k instances as the batch scorer; others one per width. */
+	switch (db->k) {
+	case 4:
+		hits = ss_window_hits(db, w, 4, 1);
 		break;
-	case 2:
-		hits = ss_window_hits(db, w, 2);
+	case 5:
+		hits = ss_window_hits(db, w, 5, 1);
+		break;
+	case 8:
+		hits = ss_window_hits(db, w, 8, 1);
+		break;
+	case 10:
+		hits = ss_window_hits(db, w, 10, 2);
 		break;
 	default:
-		hits = ss_window_hits(db, w, 4);
+		if (db->cw == 1)
+			hits = ss_window_hits(db, w, db->k, 1);
+		else if (db->cw == 2)
+			hits = ss_window_hits(db, w, db->k, 2);
+		else
+			hits = ss_window_hits(db, w, db->k, 4);
 	}
 	return db->k - ss_popcount32(hits);
 }
