@@ -48,7 +48,7 @@ for c in "$tmp"/ex-*.c; do
 		} >"$c.wrapped.c"
 		mv "$c.wrapped.c" "$c"
 	fi
-	cc -std=gnu11 -Wall -Wextra -Werror "$c" $flags -o "${c%.c}" ||
+	cc -std=gnu11 -Wall -Wextra -Werror ${SELFSEQ_EXAMPLE_CFLAGS:-} "$c" $flags -o "${c%.c}" ||
 		{ echo "FAIL: example $(basename "$c") does not compile"; exit 1; }
 	n=$((n + 1))
 done
