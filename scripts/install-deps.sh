@@ -5,7 +5,7 @@
 set -eu
 pkgs="meson ninja-build gcc g++ pkgconf libxxhash-dev uthash-dev libcmocka-dev zlib1g-dev
       libaudit-dev libauparse-dev libseccomp-dev unzip python3 python3-pytest valgrind doxygen
-      python3-numpy abigail-tools"
+      python3-numpy abigail-tools auditd gcc-multilib"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
