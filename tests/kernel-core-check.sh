@@ -22,20 +22,26 @@ done
 [ "$n" -gt 0 ] || { echo "FAIL: no core sources found under $src/libselfseq/core"; exit 1; }
 
 # Symbols the objects need from outside themselves.
+# nm's output goes through files so that a failing nm (an unreadable or
+# empty object) fails the check instead of passing with nothing listed.
 external() {
-	nm --defined-only "$@" | awk 'NF==3 {print $3}' | sort -u >"$out/defined"
-	nm -u "$@" | awk 'NF==2 {print $2}' | sort -u | comm -23 - "$out/defined"
+	nm --defined-only "$@" >"$out/nm.defined" || { echo "FAIL: nm $*" >&2; exit 1; }
+	nm -u "$@" >"$out/nm.undefined" || { echo "FAIL: nm -u $*" >&2; exit 1; }
+	awk 'NF==3 {print $3}' "$out/nm.defined" | sort -u >"$out/defined"
+	[ -s "$out/defined" ] || { echo "FAIL: nm lists no symbol defined in $*" >&2; exit 1; }
+	awk 'NF==2 {print $2}' "$out/nm.undefined" | sort -u | comm -23 - "$out/defined"
 }
 
 # What the kernel exports to a module, plus the allocator the module's glue defines.
 allowed_kernel='^(memcpy|memset|memmove|xxh64|div64_u64|selfseq__default_allocator)$'
-bad=$(external "$out"/*.o | grep -Ev "$allowed_kernel" || true)
+ext=$(external "$out"/*.o)
+bad=$(echo "$ext" | grep -Ev "$allowed_kernel" || true)
 if [ -n "$bad" ]; then
 	echo "FAIL: kernel build of the core needs symbols the kernel does not export:"
 	echo "$bad"
 	exit 1
 fi
-echo "kernel build: $n core objects, external symbols: $(external "$out"/*.o | tr '\n' ' ')"
+echo "kernel build: $n core objects, external symbols: $(echo "$ext" | tr '\n' ' ')"
 
 # Userland: the core objects inside the static library.
 [ -f "$lib" ] || { echo "FAIL: static library $lib missing"; exit 1; }
@@ -49,7 +55,8 @@ for m in $members; do
 done
 # Sanitizer builds add their own runtime hooks; those are not libc.
 allowed_user='^(memcpy|memset|memmove|selfseq__xxh64|selfseq__default_allocator|_GLOBAL_OFFSET_TABLE_|__(asan|ubsan|sanitizer|lsan)_.*)$'
-bad=$(external "$tmp"/core_*.o | grep -Ev "$allowed_user" || true)
+ext=$(external "$tmp"/core_*.o)
+bad=$(echo "$ext" | grep -Ev "$allowed_user" || true)
 if [ -n "$bad" ]; then
 	echo "FAIL: userland core objects use libc or other symbols:"
 	echo "$bad"
