@@ -60,7 +60,7 @@ printf 'GET index.html\nGET |id\nGET about.html\n' |
 echo "   what the attacker got back: $(grep uid= "$work/served.txt" || echo '(nothing)')"
 echo "   selfseq-trace exit status $rc, $(wc -l < "$work/attack.txt") anomalous calls of $server:"
 # The full reports (--text; JSON lines without it) carry time, uid, exe, arch and state too.
-awk '{ printf "   "; for (i = 1; i <= NF; i++) if ($i ~ /^(pid|ppid|call|misses|lfc)=/) printf "%-22s", $i; print "" }' \
+awk '{ printf "   "; for (i = 1; i <= NF; i++) if ($i ~ /^(pid|ppid|call|misses|lfc)=/) printf "%-21s ", $i; print "" }' \
 	"$work/attack.txt"
 echo
 sed 's/^/   /' "$work/stderr.txt"
