@@ -1,9 +1,10 @@
 #!/bin/sh
 # The one test command (README, .ci/run): installs what is needed, builds with
-# warnings as errors and runs every test suite; runs the compiled suites again
-# under valgrind; runs every suite again in an address+undefined sanitizer
-# build; and, when clang is installed, gives each libFuzzer target a short run
-# (20 s). About 15 minutes on 2 cores.
+# warnings as errors and runs every test suite; runs the compiled suites, and
+# the programs the CLI and audit suites start, again under valgrind; runs
+# every suite again in an address+undefined sanitizer build; and, when clang
+# is installed, gives each libFuzzer target a short run (20 s). About 10
+# minutes on 2 cores.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh
@@ -17,6 +18,10 @@ meson test -C build-test --print-errorlogs --num-processes 2
 # compiled tests; the other suites drive the programs from Python or shell.
 meson test -C build-test --setup valgrind --print-errorlogs --num-processes 2 \
 	--suite unit --suite format --suite monitor --suite stats --suite fuzz
+# ... and the 'memcheck' setup on the suites that drive selfseq and
+# selfseq-audit from Python: each program they start runs under memcheck.
+meson test -C build-test --setup memcheck --print-errorlogs --num-processes 2 \
+	--suite cli --suite audit
 
 # Every suite under ASan+UBSan. Only kmod-qemu is left out, by tests/meson.build:
 # its statically linked guest programs cannot carry the sanitizer runtimes.

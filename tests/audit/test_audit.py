@@ -13,6 +13,7 @@ still shows. Run by meson: test_audit.py SELFSEQ_AUDIT DATA_DIR
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -22,6 +23,8 @@ import time
 import unittest
 
 BIN = None
+# `meson test --setup memcheck` runs selfseq-audit under valgrind through this prefix.
+WRAP = shlex.split(os.environ.get('SELFSEQ_TEST_WRAPPER', ''))
 DATA = None
 
 # Numbers the independent reader needs (the tool takes them from libaudit).
@@ -31,7 +34,7 @@ ARCH_NAME = {0xc000003e: 'x86_64', 0x40000003: 'i386'}
 
 
 def run(args, stdin=None, input_bytes=None, check_rc=None, cwd=None):
-    p = subprocess.run([BIN] + args, stdin=stdin, input=input_bytes, capture_output=True,
+    p = subprocess.run(WRAP + [BIN] + args, stdin=stdin, input=input_bytes, capture_output=True,
                        cwd=cwd, timeout=120)
     if check_rc is not None and p.returncode != check_rc:
         raise AssertionError('%s: rc %d, stderr:\n%s' % (args, p.returncode,
@@ -347,7 +350,7 @@ class Profiles(unittest.TestCase):
         for sig in (signal.SIGTERM, signal.SIGINT):
             with self.subTest(signal=sig):
                 shutil.rmtree(self.store, ignore_errors=True)
-                proc = subprocess.Popen([BIN, 'train', '-s', self.store, '--summary=json',
+                proc = subprocess.Popen(WRAP + [BIN, 'train', '-s', self.store, '--summary=json',
                                          '-'], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE)
                 with open(data('train.log'), 'rb') as f:
@@ -388,7 +391,7 @@ class Profiles(unittest.TestCase):
             lines = f.read().split(b'\n')
         cut = next(i for i, l in enumerate(lines)
                    if l.startswith(b'type=SYSCALL') and b' syscall=83 ' in l and b'pid=4019 ' in l)
-        proc = subprocess.Popen([BIN, 'score', '-s', self.store, '--eoe-timeout=1', '-q', '-'],
+        proc = subprocess.Popen(WRAP + [BIN, 'score', '-s', self.store, '--eoe-timeout=1', '-q', '-'],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL)
         try:
@@ -409,7 +412,7 @@ class Profiles(unittest.TestCase):
 
     def test_periodic_save(self):
         # --save-interval: profiles reach the store while the run goes on
-        proc = subprocess.Popen([BIN, 'train', '-s', self.store, '--save-interval=1', '-q', '-'],
+        proc = subprocess.Popen(WRAP + [BIN, 'train', '-s', self.store, '--save-interval=1', '-q', '-'],
                                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         try:

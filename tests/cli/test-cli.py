@@ -14,12 +14,15 @@ import gzip
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
 GROUP, SELFSEQ, DATA, MANPAGE, REPO, BUILD = sys.argv[1:7]
+# `meson test --setup memcheck` runs selfseq under valgrind through this prefix.
+WRAP = shlex.split(os.environ.get('SELFSEQ_TEST_WRAPPER', ''))
 TMP = tempfile.mkdtemp(prefix='selfseq-cli-')
 FAILS = []
 
@@ -29,7 +32,7 @@ OK, DIFFER, USAGE, INPUT, PROFILE = 0, 1, 2, 3, 4
 
 def run(*args, stdin=None, expect=OK):
     """Run selfseq; check the exit code; return (stdout, stderr)."""
-    p = subprocess.run([SELFSEQ] + [str(a) for a in args], input=stdin,
+    p = subprocess.run(WRAP + [SELFSEQ] + [str(a) for a in args], input=stdin,
                        capture_output=True, text=True)
     if p.returncode != expect:
         fail('selfseq %s: exit %d, expected %d\nstdout: %s\nstderr: %s' %
@@ -211,7 +214,7 @@ def test_formats():
     t = dump(write('z/u.gz', data))
     check(list(t.values()) == [['3', '4', '5']], 'gzip members: %s' % t)
     # stdin, plain and compressed
-    p = subprocess.run([SELFSEQ, 'dump', '-n', '-'], input=gzip.compress(b'1 2 3'),
+    p = subprocess.run(WRAP + [SELFSEQ, 'dump', '-n', '-'], input=gzip.compress(b'1 2 3'),
                        capture_output=True)
     check(p.returncode == 0 and p.stdout == b'-\t3\t1 2 3\n', 'stdin gzip: %r' % p.stdout)
     t = dump('-n', '-', stdin='9 8\n7\n')
