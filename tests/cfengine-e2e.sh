@@ -84,6 +84,9 @@ if [ -n "$trace" ] && [ -x "$trace" ]; then
 	fi
 	if [ -z "$source" ]; then
 		echo "selfseq-trace could not watch the victim here:"; cat "$T/trace.out"
+		# As root the live front end must work (suite 'live' proves it can):
+		# falling back would hide a broken invocation.
+		[ "$(id -u)" != 0 ] || fail "selfseq-trace failed as root"
 		[ -n "$vpid" ] && kill "$vpid" 2>/dev/null; vpid=""
 		kill "$tpid" 2>/dev/null || true; tpid=""
 		rm -f "$EV" "$T/pid" "$T/mark"
@@ -157,12 +160,21 @@ rc=0
 # 4. measure (cf-monitord) prints the series as a number.
 "$cfe" measure -e "$EV" -s "$ST" --series anomalies --scale 10 | grep -Eq '^selfseq_anomalies=[0-9]+$' ||
 	fail "measure output"
+# For cf-monitord, a state whose latest finished slot holds 4 anomalies (the
+# current slot too, in case it finishes meanwhile): measure must print 40.
+MEV=$T/measure.jsonl MST=$T/measure.stats
+: >"$MEV"
+now=$(date +%s)
+"$cfe" add -s "$MST" --series anomalies --value 4 --time $((now - 300)) >/dev/null
+"$cfe" add -s "$MST" --series anomalies --value 4 --time "$now" >/dev/null
+measured=$("$cfe" measure -e "$MEV" -s "$MST" --series anomalies --scale 10)
+[ "$measured" = selfseq_anomalies=40 ] || fail "measure printed '$measured', expected selfseq_anomalies=40"
 
 # 4b. cf-monitord runs that measurement and ingests it as observable selfseq_anomalies.
 MW=$T/monwork
 mkdir -p "$MW/bin" "$MW/inputs" "$MW/state"
 ln -s "$(command -v cf-promises)" "$MW/bin/cf-promises"
-sed "s|/usr/bin/selfseq-cfengine|$cfe|; s|/var/log/selfseq/anomalies.jsonl|$EV|; s|/var/lib/selfseq/cfengine.stats|$ST|" \
+sed "s|/usr/bin/selfseq-cfengine|$cfe|; s|/var/log/selfseq/anomalies.jsonl|$MEV|; s|/var/lib/selfseq/cfengine.stats|$MST|" \
 	"$T/selfseq-monitor.cf" >"$T/monitor.cf"
 chmod 600 "$T/monitor.cf"
 CFENGINE_TEST_OVERRIDE_WORKDIR=$MW cf-monitord -F -K -f "$T/monitor.cf" >"$T/monitord.out" 2>&1 &
@@ -176,7 +188,10 @@ wait "$mpid" 2>/dev/null || true
 mpid=""
 grep -q '^value_selfseq_anomalies=' "$MW/state/env_data" 2>/dev/null ||
 	fail "cf-monitord did not sample the measurement: $(tail -5 "$T/monitord.out")"
-echo "cf-monitord: $(grep '^value_selfseq_anomalies=' "$MW/state/env_data")"
+sampled=$(grep '^value_selfseq_anomalies=' "$MW/state/env_data" | head -n 1)
+echo "cf-monitord: $sampled (measure printed ${measured#*=})"
+awk -v a="${sampled#*=}" -v b="${measured#*=}" 'BEGIN { exit !(a + 0 == b + 0) }' ||
+	fail "cf-monitord sampled ${sampled#*=}, the measurement was ${measured#*=}"
 
 # 5. A corrupt state file is reported, kept aside and replaced; the anomalies
 #    it had acknowledged are reported again rather than lost.
