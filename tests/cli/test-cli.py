@@ -346,9 +346,19 @@ def test_commands():
           any(l.startswith('< mmap +1 mmap') for l in lines), 'diff: ' + out)
     out, _ = run('diff', '--summary', a, b, expect=DIFFER)
     check(len(out.splitlines()) == 1, 'diff summary: ' + out)
-    # show comes from cmd-show.c; it must at least read what train wrote
+    # show: header fields and the paper's database, each call with the calls
+    # before it at their distances (worked out by hand from the trace)
     out, _ = run('show', a)
-    check('window' in out.lower(), 'show: ' + out[:200])
+    lines = [' '.join(l.split()) for l in out.splitlines()]
+    for want in ('window: 4 (lookahead 3)', 'state: training', 'architecture: x86_64 (0xc000003e)',
+                 'anomaly_limit: 30', 'training set: 5 calls, 17 pairs',
+                 'testing set: 0 calls, 0 pairs'):
+        check(want in lines, 'show lacks %r: %s' % (want, out))
+    pairs = {l.split(' <- ')[0]: set(l.split(' <- ')[1].split()) for l in lines if ' <- ' in l}
+    check(pairs == {'read': {'open:1'}, 'open': {'read:3', 'mmap:1,2'},
+                    'close': {'open:3', 'mmap:1', 'getrlimit:2'},
+                    'mmap': {'read:1,2', 'open:2,3', 'mmap:1,3', 'getrlimit:1'},
+                    'getrlimit': {'open:1', 'mmap:2,3'}}, 'show pairs: ' + out)
     # growth: monotone, ends at the trained pair count (17 for the paper's
     # training trace with w = 4: 8 calls, 3 + 2 + 1 + 5 * 3 pairs minus repeats)
     out, _ = run('growth', '-w', '4', '-n', '4', '-o', os.path.join(TMP, 'g.svg'), paper)
