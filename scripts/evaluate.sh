@@ -125,7 +125,7 @@ the easiest (AUC 0.64 to 0.68 with % mismatches) and Meterpreter is at
 chance (0.46 to 0.51).
 
 **MIT lpr: the setting the method was designed for.** One program,
-plenty of normal runs (1,383 print jobs to train on, 1,327 held-out
+plenty of normal runs (1,370 print-job traces from 1,383 files to train on, 1,327 held-out
 traces of the following week), and an attack that makes the program do
 something it never does: from window 3 up, every one of the 1,001
 lprcp runs misses pairs, while 97.9 to 99.7% of the held-out normal
