@@ -109,12 +109,15 @@ void ss_db_release(struct selfseq_db *db);
 /*
  * A window of recent raw calls: a 32-entry ring (the largest window), so
  * positions wrap with a mask instead of a division. Empty slots hold
- * SS_CALL_START.
+ * SS_CALL_START. Each call is written twice, at its slot and 32 entries
+ * later, so the newest 32 calls always end contiguously at
+ * call[pos + SS_RING]: the window test reads them at constant offsets.
  */
 #define SS_RING 32u
 struct ss_window {
-	uint16_t call[SS_RING];
+	uint16_t call[2 * SS_RING];
 	uint32_t pos;		/* slot of the newest call */
+	uint32_t fill;		/* calls pushed, up to SS_RING: below k, START is still in reach */
 };
 
 void ss_window_reset(struct ss_window *w);
@@ -122,6 +125,9 @@ static SS_ALWAYS_INLINE void ss_window_push(struct ss_window *w, uint32_t call)
 {
 	w->pos = (w->pos + 1) & (SS_RING - 1);
 	w->call[w->pos] = (uint16_t)call;
+	w->call[w->pos + SS_RING] = (uint16_t)call;
+	if (w->fill < SS_RING)
+		w->fill++;
 }
 /* Missing pairs of the newest call of @w in @db. */
 uint32_t ss_window_test(const struct selfseq_db *db, const struct ss_window *w);

@@ -21,31 +21,37 @@ void ss_window_reset(struct ss_window *w)
 {
 	uint32_t i;
 
-	for (i = 0; i < SS_RING; i++)
+	for (i = 0; i < 2 * SS_RING; i++)
 		w->call[i] = SS_CALL_START;
 	w->pos = 0;
+	w->fill = 0;
 }
 
 /*
  * The bits of the newest call's window present in @db. The cell width and,
  * for the common windows, k are constants in each instance, so the loop
- * unrolls into one id load and one cell load per distance.
+ * unrolls into one call load, one id load and one cell load per distance.
+ * Once k calls have been pushed (nearly always) no START is in reach and
+ * the ids need no check for it.
  */
 static SS_ALWAYS_INLINE uint32_t ss_window_hits(const struct selfseq_db *db,
 						const struct ss_window *w, const uint32_t k,
 						const uint32_t cw)
 {
 	const uint16_t *ids = db->ids;
-	const uint32_t pos = w->pos;
-	const uint8_t *row = db->cells + (size_t)ss_id_of(ids, w->call[pos]) * db->cap * cw;
+	const uint16_t *c = w->call + w->pos + SS_RING;	/* c[-d]: the call at distance d */
+	const uint8_t *row = db->cells + (size_t)ss_id_of(ids, c[0]) * db->cap * cw;
 	uint32_t d, hits = 0;
 
+	if (SS_LIKELY(w->fill > k)) {
 #pragma GCC unroll 32
-	for (d = 1; d <= k; d++) {
-		uint32_t prev = ss_id_of(ids, w->call[(pos - d) & (SS_RING - 1)]);
-
-		hits |= ss_cell_get(row + (size_t)prev * cw, cw) & (1u << (d - 1));
+		for (d = 1; d <= k; d++)
+			hits |= ss_cell_get(row + (size_t)ids[c[-(int)d]] * cw, cw) & (1u << (d - 1));
+		return hits;
 	}
+	for (d = 1; d <= k; d++)
+		hits |= ss_cell_get(row + (size_t)ss_id_of(ids, c[-(int)d]) * cw, cw) &
+			(1u << (d - 1));
 	return hits;
 }
 
