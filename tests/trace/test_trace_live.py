@@ -180,22 +180,26 @@ class Live(unittest.TestCase):
         # The first call off the normal path: access(TRIGGER) succeeds, then unlink(TRIGGER).
         self.assertEqual(r[0]['call'], 'unlink', r)
 
-    def test_sigint_saves(self):
-        trig, stop = os.path.join(self.dir, 'trigger'), os.path.join(self.dir, 'stop')
-        v = self.spawn(self.serve(trig, stop))
-        t = self.spawn([BIN, 'train', '-s', self.store, '--summary=json', '-p', str(v.pid)],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(0.8)
-        t.send_signal(signal.SIGINT)
-        out, err = t.communicate(timeout=20)
-        self.assertEqual(t.returncode, 0, err)
-        s = json.loads(err.decode().strip().split('\n')[-1])
-        self.assertEqual(s['profiles_saved'], 1)
-        self.assertGreater(s['tracked_calls'], 20)
-        self.assertTrue(os.path.exists(self.profile_path(self.victim)))
-        self.assertIsNone(v.poll())   # the target keeps running
-        open(stop, 'w').close()
-        v.wait(timeout=10)
+    def test_signal_saves(self):
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with self.subTest(signal=sig):
+                shutil.rmtree(self.store, ignore_errors=True)
+                trig = os.path.join(self.dir, 'trigger-%d' % sig)
+                stop = os.path.join(self.dir, 'stop-%d' % sig)
+                v = self.spawn(self.serve(trig, stop))
+                t = self.spawn([BIN, 'train', '-s', self.store, '--summary=json', '-p',
+                                str(v.pid)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                time.sleep(0.8)
+                t.send_signal(sig)
+                out, err = t.communicate(timeout=20)
+                self.assertEqual(t.returncode, 0, err)
+                s = json.loads(err.decode().strip().split('\n')[-1])
+                self.assertEqual(s['profiles_saved'], 1)
+                self.assertGreater(s['tracked_calls'], 20)
+                self.assertTrue(os.path.exists(self.profile_path(self.victim)))
+                self.assertIsNone(v.poll())   # the target keeps running
+                open(stop, 'w').close()
+                v.wait(timeout=10)
 
     def test_unrelated_busy_process(self):
         # The same program, busy on its other path, but not a descendant of the traced command.
