@@ -13,11 +13,13 @@ import collections
 import gzip
 import json
 import os
+import pty
 import re
 import shlex
 import subprocess
 import sys
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 
 GROUP, SELFSEQ, DATA, MANPAGE, REPO, BUILD = sys.argv[1:7]
@@ -398,6 +400,39 @@ def test_commands():
           'long trace: %d/%d mismatches' % (r['mismatches'], sum(misses)))
     out, _ = run('dump', '-n', path)
     check(out.split('\t')[1] == '600000', 'long dump')
+    # the progress line: on a terminal only, off with -q, never on stdout
+    for quiet in (False, True):
+        err, out = progress_run(['score', '-p', a, '-f', 'adfa'] + (['-q'] if quiet else []) +
+                                ['-'])
+        shown = '\r\x1b[K' in err and 'M calls/s' in err
+        check(shown != quiet and '\x1b' not in out and '"calls"' not in out and
+              out.count('\n') == 2, 'progress (quiet=%s): %r / %r' % (quiet, err, out))
+
+
+def progress_run(args):
+    """selfseq with stderr on a terminal and stdin fed slowly; returns (stderr, stdout)."""
+    master, slave = pty.openpty()
+    p = subprocess.Popen(WRAP + [SELFSEQ] + args, stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    for _ in range(4):
+        p.stdin.write(b'5 3 90 90 5 76 90 6\n' * 1000)
+        p.stdin.flush()
+        time.sleep(0.3)
+    p.stdin.close()
+    err = b''
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:     # EIO: the program closed the terminal
+            break
+        if not chunk:
+            break
+        err += chunk
+    out = p.stdout.read()
+    p.wait(timeout=60)
+    os.close(master)
+    return err.decode(errors='replace'), out.decode(errors='replace')
 
 
 def test_json():
