@@ -260,9 +260,18 @@ def test_errors():
     path = write('bad.strace', 'open("/a", 0) = 3\nthis is not strace\nclose(3) = 0\n')
     _, err = run('dump', '-a', 'x86_64', '-f', 'strace', path, expect=INPUT)
     check(path + ':2: not a line of strace output' in err, 'strace error: ' + err)
+    out, err = run('dump', '-a', 'x86_64', '-f', 'strace', '--on-error=skip', path)
+    check(out.split('\t')[2].split() == ['open', 'close'] and path + ':2:' in err,
+          'strace skip: %r %r' % (out, err))
     path = write('bad2.strace', 'open("/a", 0) = 3\nnosuchcall(1) = 0\n')
     _, err = run('dump', '-a', 'x86_64', path, expect=INPUT)
     check(path + ":2: unknown system call 'nosuchcall' on x86_64" in err, 'unknown call: ' + err)
+    path = write('bad.names', 'open\nread\nno such call\nclose\n')
+    _, err = run('dump', '-a', 'x86_64', '-f', 'names', path, expect=INPUT)
+    check(path + ':3:' in err, 'names error: ' + err)
+    out, err = run('dump', '-a', 'x86_64', '-f', 'names', '--on-error=skip', path)
+    check(out.split('\t')[2].split() == ['open', 'read', 'close'] and path + ':3:' in err,
+          'names skip: %r %r' % (out, err))
     # huge call numbers: out of the alphabet (1024), past 32 and 64 bits; in
     # the fast block parser (long file) and the careful one
     for huge in ('1024', '4294967296', '99999999999999999999999999'):
