@@ -69,7 +69,7 @@ int ss_opts_check(const void *opts, size_t known_sz)
 	return 0;
 }
 
-int ss_out_copy(void *out, const void *full, size_t full_sz)
+int ss_out_copy_any(void *out, const void *full, size_t full_sz)
 {
 	size_t sz;
 

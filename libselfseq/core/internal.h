@@ -17,8 +17,21 @@ int ss_opts_check(const void *opts, size_t known_sz);
 	((opts) && (opts)->sz >= offsetof(__typeof__(*(opts)), field) + sizeof((opts)->field))
 #define SS_OPTS_GET(opts, field, fallback) \
 	(SS_OPTS_HAS(opts, field) ? (opts)->field : (fallback))
-/* Copy a result struct out, only as far as the caller's sz. */
-int ss_out_copy(void *out, const void *full, size_t full_sz);
+/* Copy a result struct out, only as far as the caller's sz (common.c). */
+int ss_out_copy_any(void *out, const void *full, size_t full_sz);
+/*
+ * The same; a caller built against this header (the usual case, and on
+ * every call of the feed paths) gets an inlined fixed-size copy.
+ */
+static SS_ALWAYS_INLINE int ss_out_copy(void *out, const void *full, size_t full_sz)
+{
+	if (out && *(const size_t *)out == full_sz) {
+		ss_memcpy((uint8_t *)out + sizeof(size_t), (const uint8_t *)full + sizeof(size_t),
+			  full_sz - sizeof(size_t));
+		return 0;
+	}
+	return ss_out_copy_any(out, full, full_sz);
+}
 
 void *ss_alloc(const struct selfseq_allocator *a, size_t size);
 void ss_free(const struct selfseq_allocator *a, void *ptr, size_t size);

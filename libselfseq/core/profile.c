@@ -510,10 +510,7 @@ SELFSEQ_EXPORT int selfseq_process_feed(struct selfseq_process *proc, uint32_t c
 	ev.max_lfc = selfseq_lfc_get_max(proc->lfc);
 	ev.state = p->flags;
 	ev.delay = ss_delay(p->params.delay_factor, lfc);
-	/* Callers built against this header (the usual case) take a plain copy. */
-	if (event && event->sz == sizeof(ev))
-		*event = ev;
-	else if (event)
+	if (event)
 		ss_out_copy(event, &ev, sizeof(ev));
 	return err;
 }
