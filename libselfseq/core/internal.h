@@ -130,7 +130,6 @@ void ss_db_release(struct selfseq_db *db);
 struct ss_window {
 	uint16_t call[2 * SS_RING];
 	uint32_t pos;		/* slot of the newest call */
-	uint32_t fill;		/* calls pushed, up to SS_RING: below k, START is still in reach */
 };
 
 void ss_window_reset(struct ss_window *w);
@@ -139,8 +138,6 @@ static SS_ALWAYS_INLINE void ss_window_push(struct ss_window *w, uint32_t call)
 	w->pos = (w->pos + 1) & (SS_RING - 1);
 	w->call[w->pos] = (uint16_t)call;
 	w->call[w->pos + SS_RING] = (uint16_t)call;
-	if (w->fill < SS_RING)
-		w->fill++;
 }
 /* Missing pairs of the newest call of @w in @db. */
 uint32_t ss_window_test(const struct selfseq_db *db, const struct ss_window *w);

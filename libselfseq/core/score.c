@@ -24,14 +24,13 @@ void ss_window_reset(struct ss_window *w)
 	for (i = 0; i < 2 * SS_RING; i++)
 		w->call[i] = SS_CALL_START;
 	w->pos = 0;
-	w->fill = 0;
 }
 
 /*
  * The bits of the newest call's window present in @db. The cell width and,
  * for the common windows, k are constants in each instance, so the loop
  * unrolls into one call load, one id load and one cell load per distance.
- * Once k calls have been pushed (nearly always) no START is in reach and
+ * Once a call is at distance k (nearly always) no START is in reach and
  * the ids need no check for it.
  */
 static SS_ALWAYS_INLINE uint32_t ss_window_hits(const struct selfseq_db *db,
@@ -43,7 +42,8 @@ static SS_ALWAYS_INLINE uint32_t ss_window_hits(const struct selfseq_db *db,
 	const uint8_t *row = db->cells + (size_t)ss_id_of(ids, c[0]) * db->cap * cw;
 	uint32_t d, hits = 0;
 
-	if (SS_LIKELY(w->fill > k)) {
+	/* Calls fill the ring in order after a reset: a call at distance k means no START in reach. */
+	if (SS_LIKELY(c[-(int)k] != SS_CALL_START)) {
 #pragma GCC unroll 32
 		for (d = 1; d <= k; d++)
 			hits |= ss_cell_get(row + (size_t)ids[c[-(int)d]] * cw, cw) & (1u << (d - 1));
