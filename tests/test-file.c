@@ -285,13 +285,26 @@ static int clean_strays(const char *keep)
 	return n;
 }
 
+/* Microseconds one save of @p takes in this run. */
+static long save_us(const struct selfseq_profile *p)
+{
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(selfseq_profile_save(p, path("timing.prof")), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	unlink(path("timing.prof"));
+	return (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
+}
+
 static void crash_safety(void **state)
 {
 	struct selfseq_profile *a, *b;
 	uint8_t *ea, *eb, *have;
 	size_t na, nb, m;
 	unsigned seed = 12345, as = 0, bs = 0, torn_saves = 0;
-	int rounds = 150, status;
+	int r, status;
+	long span_us;
 	struct timespec ts;
 	pid_t pid;
 	(void)state;
@@ -300,8 +313,14 @@ static void crash_safety(void **state)
 	b = big_profile();
 	ea = encode(a, &na);
 	eb = encode(b, &nb);
+	/*
+	 * Kills land anywhere in the first few saves: the span scales with how
+	 * long saves take here (valgrind, a loaded CI machine), not a constant.
+	 */
+	span_us = 3 * (save_us(b) + save_us(a)) + 2000;
 	assert_int_equal(selfseq_profile_save(a, path("crash.prof")), 0);
-	for (int r = 0; r < rounds; r++) {
+	/* At least 150 rounds, more while no kill has landed inside a save. */
+	for (r = 0; r < 150 || (torn_saves == 0 && r < 1500); r++) {
 		pid = fork();
 		assert_true(pid >= 0);
 		if (pid == 0) {
@@ -310,8 +329,9 @@ static void crash_safety(void **state)
 					_exit(1);
 		}
 		/* Anywhere from before the first save to well into the loop. */
-		ts.tv_sec = 0;
-		ts.tv_nsec = (long)(rand_r(&seed) % 20000) * 1000;
+		ts.tv_nsec = (rand_r(&seed) % span_us) * 1000;
+		ts.tv_sec = ts.tv_nsec / 1000000000;
+		ts.tv_nsec %= 1000000000;
 		nanosleep(&ts, NULL);
 		kill(pid, SIGKILL);
 		assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -326,8 +346,9 @@ static void crash_safety(void **state)
 		free(have);
 		torn_saves += (unsigned)clean_strays("crash.prof");
 	}
-	print_message("%d kills: file was the small profile %u times, the big one %u times; "
-		      "%u kills hit a save between create and rename\n", rounds, as, bs, torn_saves);
+	print_message("%d kills within %ld us of the fork: file was the small profile %u times, "
+		      "the big one %u times; %u kills hit a save between create and rename\n",
+		      r, span_us, as, bs, torn_saves);
 	/* The test means something only if kills landed inside saves. */
 	assert_true(torn_saves > 0);
 	unlink(path("crash.prof"));
