@@ -11,10 +11,11 @@ Two comparisons, each the best of --reps runs, in wall time and CPU time
    build/bench/selfseq-score-traces doing the same selfseq_db_score() loop
    in C; with the CLI's locality frame (128) and without (0). The score sums
    of both sides must agree.
-2. end to end: a fresh ``python3`` that loads the profile, reads the
-   validation directory (selfseq.read_adfa), scores each trace and writes
-   the JSON lines of ``selfseq score --json --total``, against that CLI
-   command itself, both writing to /dev/null; then where the Python time
+2. end to end: a fresh ``python3`` running python-score-job.py, which
+   loads the profile, reads the validation directory (selfseq.read_adfa),
+   scores the traces and writes the JSON lines of
+   ``selfseq score --json --total``, against that CLI command itself, both
+   writing to /dev/null; then where the Python time
    goes (interpreter start and import, reading and parsing, scoring, JSON).
 
 Usage (after `meson compile -C BUILD` and scripts/unpack-data.sh BUILD/tests/data):
@@ -106,32 +107,6 @@ def scoring(args, selfseq, train, test, frame):
                           "c_wall_ms": c_wall, "ratio_wall": many_wall / c_wall})
 
 
-def worker(profile_path, directory):
-    """The end-to-end Python job: what `selfseq score -j -t` does."""
-    import selfseq  # pylint: disable=import-outside-toplevel
-    prof = selfseq.Profile.load(profile_path)
-    db = prof.test if prof.normal else prof.train
-    frame = prof.lfc_frame
-    total = [0, 0, 0, 0, 0]
-    out = []
-    dumps = json.dumps
-    traces = selfseq.read_adfa(directory)
-    for t, s in zip(traces, db.score_many(traces, lfc_frame=frame)):
-        out.append(f'{{"trace":{dumps(t.name)},"calls":{s.calls},"mismatches":{s.mismatches},'
-                   f'"max_mismatches":{s.max_mismatches},"percent":{s.percent:.4f},'
-                   f'"anomalous_calls":{s.anomalous_calls},"max_lfc":{s.max_lfc}}}\n')
-        total[0] += s.calls
-        total[1] += s.mismatches
-        total[2] += s.max_mismatches
-        total[3] += s.anomalous_calls
-        total[4] = max(total[4], s.max_lfc)
-    pct = 100.0 * total[1] / total[2] if total[2] else 0.0
-    out.append(f'{{"trace":"total","calls":{total[0]},"mismatches":{total[1]},'
-               f'"max_mismatches":{total[2]},"percent":{pct:.4f},'
-               f'"anomalous_calls":{total[3]},"max_lfc":{total[4]}}}\n')
-    sys.stdout.write("".join(out))
-
-
 def breakdown(args, selfseq):
     """Where the end-to-end Python time goes, measured in this interpreter."""
     val = os.path.join(args.adfa, "Validation_Data_Master")
@@ -167,7 +142,7 @@ def end_to_end(args):
     subprocess.run([cli, "train", "-q", "-w", str(args.window), "-a", "i386", "-f", "adfa",
                     "-o", prof, os.path.join(args.adfa, "Training_Data_Master")], check=True)
     cli_argv = [cli, "score", "-q", "-j", "-t", "-f", "adfa", "-p", prof, val]
-    py_argv = [sys.executable, os.path.abspath(__file__), "--worker", prof, val]
+    py_argv = [sys.executable, os.path.join(HERE, "python-score-job.py"), prof, val]
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "bindings", "python"))
     # Same totals on both sides before timing.
     cli_total = subprocess.run(cli_argv, capture_output=True, text=True,
@@ -191,11 +166,7 @@ def main():
     ap.add_argument("--data", help="unpacked data (default BUILD/tests/data)")
     ap.add_argument("--window", type=int, default=6)
     ap.add_argument("--reps", type=int, default=5)
-    ap.add_argument("--worker", nargs=2, metavar=("PROFILE", "DIR"), help=argparse.SUPPRESS)
     args = ap.parse_args()
-    if args.worker:
-        worker(*args.worker)
-        return
     sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
     import selfseq  # pylint: disable=import-outside-toplevel
     args.data = args.data or os.path.join(args.build, "tests", "data")

@@ -169,6 +169,7 @@ _PROTOTYPES = {
     "selfseq_process_get_window": (_int, [_h, _p, _sz]),
     "selfseq_process_set_window": (_int, [_h, _p, _sz]),
     "selfseq_process_feed": (_int, [_h, _u32, _u64, POINTER(Event)]),
+    "selfseq_calls_decode": (_int, [_p, _sz, _u32, _p, _sz, POINTER(_sz), POINTER(_sz)]),
 }
 
 # Symbols a library built before the profile file layer landed may lack;
