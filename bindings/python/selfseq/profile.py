@@ -3,7 +3,6 @@
 parameters and state, and its file format."""
 
 import ctypes
-import dataclasses
 import enum
 import errno
 import os
@@ -28,9 +27,53 @@ class StateFlag(enum.IntFlag):
     NORMAL = 0x2    #: calls are tested against the testing set
 
 
-@dataclasses.dataclass
-class Params:
+class _Record:
+    """Named integer fields compared by value: the base of :class:`Params`
+    and :class:`ProfileState` (plain classes: the dataclasses module costs
+    more import time than the rest of the package)."""
+
+    __slots__ = ()
+    _defaults = {}
+
+    def __init__(self, *args, **kw):
+        names = self.__slots__
+        if len(args) > len(names):
+            raise TypeError(f"{type(self).__name__} takes at most {len(names)} values")
+        values = dict(zip(names, args))
+        for k, v in kw.items():
+            if k not in names:
+                raise TypeError(f"{type(self).__name__} has no field {k!r}")
+            if k in values:
+                raise TypeError(f"{type(self).__name__} got {k!r} twice")
+            values[k] = v
+        for k in names:
+            if k not in values:
+                if k not in self._defaults:
+                    raise TypeError(f"{type(self).__name__} needs {k!r}")
+                values[k] = self._defaults[k]
+            object.__setattr__(self, k, values[k])
+
+    def as_dict(self):
+        """The fields as a dict, in declaration order."""
+        return {k: getattr(self, k) for k in self.__slots__}
+
+    def replace(self, **changes):
+        """A copy with some fields changed (like ``dataclasses.replace``)."""
+        return type(self)(**{**self.as_dict(), **changes})
+
+    def __eq__(self, other):
+        if type(other) is not type(self):  # pylint: disable=unidiomatic-typecheck
+            return NotImplemented
+        return self.as_dict() == other.as_dict()
+
+    def __repr__(self):
+        return f"{type(self).__name__}(" + ", ".join(f"{k}={getattr(self, k)!r}"
+                                                      for k in self.__slots__) + ")"
+
+
+class Params(_Record):
     """pH's tunable parameters (``struct selfseq_params``); defaults are pH's.
+    Mutable; ``Params(...)`` takes the fields by position or by name.
 
     Attributes:
         normal_factor: freeze when ``train_count * normal_factor_den >
@@ -43,28 +86,33 @@ class Params:
             exceeds it.
         delay_factor: pH's delay is ``2**LFC * delay_factor``; 0 is off.
     """
-    normal_factor: int = 128
-    normal_factor_den: int = 32
-    normal_wait_ns: int = _WEEK_NS
-    anomaly_limit: int = 30
-    tolerize_limit: int = 12
-    delay_factor: int = 0
+    __slots__ = {
+        "normal_factor": "Numerator of the freeze ratio (pH: 128).",
+        "normal_factor_den": "Denominator of the freeze ratio, not 0 (pH: 32).",
+        "normal_wait_ns": "Time frozen before becoming normal (pH: a week).",
+        "anomaly_limit": "Anomalies after which normal monitoring stops (pH: 30).",
+        "tolerize_limit": "LFC above which the training set is discarded (pH: 12).",
+        "delay_factor": "pH's delay is 2**LFC * delay_factor; 0 is off.",
+    }
+    _defaults = {"normal_factor": 128, "normal_factor_den": 32, "normal_wait_ns": _WEEK_NS,
+                 "anomaly_limit": 30, "tolerize_limit": 12, "delay_factor": 0}
+    __hash__ = None                     # mutable
 
     def _to_c(self):
         c = _native.new(_native.Params)
-        for f in dataclasses.fields(self):
-            conv = as_u64 if f.name == "normal_wait_ns" else as_u32
-            setattr(c, f.name, conv(getattr(self, f.name), f.name))
+        for name in self.__slots__:
+            conv = as_u64 if name == "normal_wait_ns" else as_u32
+            setattr(c, name, conv(getattr(self, name), name))
         return c
 
     @classmethod
     def _from_c(cls, c):
-        return cls(**{f.name: getattr(c, f.name) for f in dataclasses.fields(cls)})
+        return cls(*(getattr(c, name) for name in cls.__slots__))
 
 
-@dataclasses.dataclass(frozen=True)
-class ProfileState:
-    """A snapshot of a profile's state and counters (``struct selfseq_profile_state``).
+class ProfileState(_Record):
+    """A snapshot of a profile's state and counters (``struct selfseq_profile_state``);
+    read-only.
 
     Attributes:
         flags: :class:`StateFlag` bits.
@@ -79,20 +127,31 @@ class ProfileState:
             clock of the ``now_ns`` values it was fed).
         train_pairs, test_pairs: pairs in the training and testing sets.
     """
-    flags: StateFlag
-    window: int
-    alphabet: int
-    lfc_frame: int
-    arch: int
-    tasks: int
-    count: int
-    train_count: int
-    last_mod_count: int
-    sequences: int
-    anomalies: int
-    normal_time_ns: int
-    train_pairs: int
-    test_pairs: int
+    __slots__ = {
+        "flags": "StateFlag bits (none: training).",
+        "window": "Window size in calls.",
+        "alphabet": "Call numbers allowed: 0 .. alphabet - 1.",
+        "lfc_frame": "Locality frame of the profile's processes.",
+        "arch": "Audit architecture of the call numbers (0: unspecified).",
+        "tasks": "Processes attached now.",
+        "count": "Calls seen in total.",
+        "train_count": "Training calls since training (re)started.",
+        "last_mod_count": "Training calls since the last new pair.",
+        "sequences": "Training windows that added a pair.",
+        "anomalies": "Anomalous calls since normal monitoring started.",
+        "normal_time_ns": "When a frozen profile may become normal.",
+        "train_pairs": "Pairs in the training set.",
+        "test_pairs": "Pairs in the testing set.",
+    }
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"ProfileState is read-only (cannot set {name!r})")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"ProfileState is read-only (cannot delete {name!r})")
+
+    def __hash__(self):
+        return hash(tuple(self.as_dict().values()))
 
     @property
     def frozen(self):
@@ -282,14 +341,14 @@ class Profile:
             TypeError: an unknown name or a non-integer value.
             SelfseqError: EINVAL (e.g. ``normal_factor_den=0``).
         """
-        self.params = dataclasses.replace(self.params, **changes)
+        self.params = self.params.replace(**changes)
 
     @property
     def state(self):
         """A :class:`ProfileState` snapshot."""
         c = _native.new(_native.ProfileState)
         check(_lib.profile_get_state(self._ptr(), byref(c)), "state")
-        kw = {f.name: getattr(c, f.name) for f in dataclasses.fields(ProfileState)}
+        kw = {name: getattr(c, name) for name in ProfileState.__slots__}
         kw["flags"] = StateFlag(kw["flags"])
         return ProfileState(**kw)
 

@@ -2,7 +2,6 @@
 """Profile, Process and Event: pH's state machine through the binding, the
 parameters, operator actions, modes, the C file format and lifetimes."""
 
-import dataclasses
 import gc
 import os
 import pickle
@@ -50,7 +49,7 @@ def test_params():
     p = selfseq.Profile()
     p.set_params(anomaly_limit=50, delay_factor=3)
     assert (p.params.anomaly_limit, p.params.delay_factor) == (50, 3)
-    params = dataclasses.replace(p.params, tolerize_limit=20)
+    params = p.params.replace(tolerize_limit=20)
     p.params = params
     assert p.params == params
     with pytest.raises(selfseq.SelfseqError) as e:
@@ -65,6 +64,28 @@ def test_params():
         p.params = {"anomaly_limit": 1}
     with pytest.raises(selfseq.SelfseqError):
         p.set_params(anomaly_limit=-1)
+
+
+def test_params_record():
+    # Params: by position or name, compared by value, mutable, readable repr.
+    q = selfseq.Params(128, 32, anomaly_limit=7)
+    assert q.anomaly_limit == 7 and q.tolerize_limit == 12 and q != selfseq.Params()
+    assert q.replace(anomaly_limit=30) == selfseq.Params()
+    q.delay_factor = 2
+    assert "delay_factor=2" in repr(q) and q.as_dict()["delay_factor"] == 2
+    with pytest.raises(TypeError):
+        selfseq.Params(1, 2, 3, 4, 5, 6, 7)
+    with pytest.raises(TypeError):
+        selfseq.Params(1, normal_factor=2)
+    with pytest.raises(AttributeError):
+        q.no_such_param = 1
+
+
+def test_state_is_read_only():
+    s = selfseq.Profile().state
+    with pytest.raises(AttributeError):
+        s.count = 5
+    assert s == selfseq.Profile().state and hash(s) == hash(selfseq.Profile().state)
 
 
 def test_bad_profile_options():
