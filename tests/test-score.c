@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Scorer: the maximum-mismatch formula, batch scores against the naive
- * model, the streaming scorer agreeing with the batch one, max LFC.
+ * model, the streaming scorer agreeing with the batch one, max LFC. Where
+ * the CPU has AVX-512 every test runs twice, with the vector batch scorer
+ * (libselfseq/score-vector.c) and with the scalar loop, and the two are
+ * compared on random traces of every window and many lengths.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +16,7 @@
 #include <errno.h>
 
 #include <selfseq/selfseq.h>
+#include "core/internal.h"
 #include "naive.h"
 
 static struct selfseq_db *new_db(uint32_t window, uint32_t alphabet)
@@ -64,7 +68,7 @@ static uint32_t brute_max_lfc(const uint8_t *misses, size_t n, uint32_t frame)
 
 static void batch_matches_naive_and_stream(void **state)
 {
-	static const uint32_t windows[] = { 2, 5, 6, 9, 11, 17, 32 };
+	static const uint32_t windows[] = { 2, 3, 4, 5, 6, 8, 9, 10, 11, 13, 16, 17, 18, 32 };
 	static uint32_t train[4000], test[3000];
 	static uint8_t misses[3000];
 	uint64_t seed = 11;
@@ -228,6 +232,108 @@ static void many_traces_in_one_call(void **state)
 	selfseq_db_free(db);
 }
 
+#ifdef SS_VECTOR_SCORE
+/* The scorer the group of tests running now uses (main() runs them with each). */
+static int group_vector;
+
+/* Score @calls with the vector scorer (@vector = 1) or the scalar loop. */
+static int score_with(int vector, const struct selfseq_db *db, const uint32_t *calls, size_t n,
+		      const struct selfseq_score_opts *o, struct selfseq_score *s)
+{
+	int err;
+
+	selfseq__score_vector_set(vector);
+	err = selfseq_db_score(db, calls, n, o, s);
+	selfseq__score_vector_set(group_vector);
+	return err;
+}
+#endif
+
+static void vector_matches_scalar(void **state)
+{
+#ifdef SS_VECTOR_SCORE
+	static const size_t lengths[] = { 0, 1, 2, 15, 16, 17, 31, 32, 33, 63, 500, 511, 512, 513,
+					  1024, 1025, 3000 };
+	static const uint32_t frames[] = { 0, 1, 5, 128, 129 };
+	static uint32_t train[5000], test[3000];
+	static uint8_t mv[3000], ms[3000];
+	uint64_t seed = 99;
+	(void)state;
+
+	if (!selfseq__score_vector_set(1))
+		skip();
+	selfseq__score_vector_set(group_vector);
+	for (uint32_t w = 2; w <= 32; w++) {
+		struct selfseq_db *db = new_db(w, 400);
+
+		naive_trace(&seed, train, 5000, 300, 60);
+		naive_trace(&seed, test, 3000, 400, 75);
+		assert_true(selfseq_db_add(db, train, 5000) >= 0);
+		for (size_t li = 0; li < sizeof(lengths) / sizeof(lengths[0]); li++) {
+			size_t n = lengths[li];
+			const uint32_t *t = test + (3000 - n) / 2;
+
+			for (size_t fi = 0; fi < sizeof(frames) / sizeof(frames[0]); fi++) {
+				struct selfseq_score_opts o = { .sz = sizeof(o), .lfc_frame = frames[fi] };
+				struct selfseq_score sv = { .sz = sizeof(sv) }, ss = { .sz = sizeof(ss) };
+
+				assert_int_equal(score_with(1, db, t, n, &o, &sv), 0);
+				assert_int_equal(score_with(0, db, t, n, &o, &ss), 0);
+				assert_memory_equal(&sv, &ss, sizeof(sv));
+				memset(mv, 0xee, sizeof(mv));
+				memset(ms, 0xee, sizeof(ms));
+				o.misses = mv;
+				assert_int_equal(score_with(1, db, t, n, &o, &sv), 0);
+				o.misses = ms;
+				assert_int_equal(score_with(0, db, t, n, &o, &ss), 0);
+				assert_memory_equal(&sv, &ss, sizeof(sv));
+				assert_memory_equal(mv, ms, sizeof(mv));
+			}
+		}
+		selfseq_db_free(db);
+	}
+#else
+	(void)state;
+	skip();
+#endif
+}
+
+/* A call outside the alphabet anywhere in a long trace: -ERANGE, and nothing written. */
+static void bad_call_anywhere(void **state)
+{
+	static const size_t at[] = { 0, 15, 16, 100, 511, 512, 600, 2999 };
+	static uint32_t train[2000], test[3000];
+	static uint8_t misses[3000];
+	struct selfseq_db *db = new_db(9, 200);
+	uint64_t seed = 5;
+	(void)state;
+
+	naive_trace(&seed, train, 2000, 200, 40);
+	naive_trace(&seed, test, 3000, 200, 40);
+	assert_true(selfseq_db_add(db, train, 2000) >= 0);
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		struct selfseq_score_opts o = { .sz = sizeof(o), .lfc_frame = 128 };
+		struct selfseq_score s, before;
+		uint32_t keep = test[at[i]];
+
+		test[at[i]] = i % 2 ? 200 : 0xffffffffu;
+		memset(&s, 0xab, sizeof(s));
+		s.sz = sizeof(s);
+		before = s;
+		assert_int_equal(selfseq_db_score(db, test, 3000, &o, &s), -ERANGE);
+		assert_memory_equal(&s, &before, sizeof(s));
+		memset(misses, 0xcd, sizeof(misses));
+		o.misses = misses;
+		assert_int_equal(selfseq_db_score(db, test, 3000, &o, &s), -ERANGE);
+		assert_memory_equal(&s, &before, sizeof(s));
+		for (size_t j = 0; j < 3000; j++)
+			assert_int_equal(misses[j], 0xcd);
+		test[at[i]] = keep;
+		assert_int_equal(selfseq_db_score(db, test, 3000, &o, &s), 0);
+	}
+	selfseq_db_free(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,7 +343,23 @@ int main(void)
 		cmocka_unit_test(empty_and_short_traces),
 		cmocka_unit_test(older_score_struct),
 		cmocka_unit_test(many_traces_in_one_call),
+		cmocka_unit_test(vector_matches_scalar),
+		cmocka_unit_test(bad_call_anywhere),
 	};
+	int failed = 0;
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+#ifdef SS_VECTOR_SCORE
+	if (selfseq__score_vector_set(1)) {
+		print_message("batch scorer: AVX-512\n");
+		group_vector = 1;
+		failed += cmocka_run_group_tests_name("vector", tests, NULL, NULL);
+	} else {
+		print_message("no AVX-512 here: the scalar batch scorer only\n");
+	}
+	group_vector = selfseq__score_vector_set(0);
+	failed += cmocka_run_group_tests_name("scalar", tests, NULL, NULL);
+#else
+	failed = cmocka_run_group_tests(tests, NULL, NULL);
+#endif
+	return failed;
 }

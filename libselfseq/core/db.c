@@ -44,8 +44,8 @@ static void ss_db_fill_start(struct selfseq_db *db, uint32_t from)
 
 static void ss_db_clear(struct selfseq_db *db)
 {
-	ss_memset(db->ids, 0, (size_t)db->alphabet * sizeof(*db->ids));
-	ss_memset(db->cells, 0, (size_t)db->cap * db->cap * db->cw);
+	ss_memset(db->ids, 0, ss_ids_bytes(db->alphabet));
+	ss_memset(db->cells, 0, ss_cells_bytes(db->cap, db->cw));
 	db->calls[SS_ID_UNSEEN] = 0;
 	db->calls[SS_ID_START] = SS_CALL_START;
 	db->n = SS_ID_FIRST;
@@ -63,10 +63,10 @@ static void ss_db_params(struct selfseq_db *db, uint32_t window, uint32_t alphab
 
 static size_t ss_fixed_bytes(uint32_t window, uint32_t alphabet, uint32_t cap)
 {
-	size_t cw = ss_cell_width(window - 1);
+	uint32_t cw = ss_cell_width(window - 1);
 
-	return SS_ALIGN8(sizeof(struct selfseq_db)) + SS_ALIGN8((size_t)alphabet * 2) +
-	       SS_ALIGN8((size_t)cap * 2) + SS_ALIGN8((size_t)cap * cap * cw);
+	return SS_ALIGN8(sizeof(struct selfseq_db)) + SS_ALIGN8(ss_ids_bytes(alphabet)) +
+	       SS_ALIGN8((size_t)cap * 2) + SS_ALIGN8(ss_cells_bytes(cap, cw));
 }
 
 SELFSEQ_EXPORT int selfseq_db_size(const struct selfseq_db_opts *opts, size_t *size)
@@ -106,7 +106,7 @@ SELFSEQ_EXPORT int selfseq_db_init(void *mem, size_t len, const struct selfseq_d
 	db->cap = capacity + SS_ID_FIRST;
 	p += SS_ALIGN8(sizeof(*db));
 	db->ids = (uint16_t *)(void *)p;
-	p += SS_ALIGN8((size_t)alphabet * 2);
+	p += SS_ALIGN8(ss_ids_bytes(alphabet));
 	db->calls = (uint16_t *)(void *)p;
 	p += SS_ALIGN8((size_t)db->cap * 2);
 	db->cells = p;
@@ -129,14 +129,14 @@ int ss_db_setup(struct selfseq_db *db, uint32_t window, uint32_t alphabet,
 	if (cap > alphabet + SS_ID_FIRST)
 		cap = alphabet + SS_ID_FIRST;
 	db->cap = cap;
-	db->ids = ss_alloc(alloc, (size_t)alphabet * 2);
+	db->ids = ss_alloc(alloc, ss_ids_bytes(alphabet));
 	db->calls = ss_alloc(alloc, (size_t)cap * 2);
-	db->cells = ss_alloc(alloc, (size_t)cap * cap * cw);
+	db->cells = ss_alloc(alloc, ss_cells_bytes(cap, cw));
 	if (!db->ids || !db->calls || !db->cells) {
 		ss_db_release(db);
 		return -ENOMEM;
 	}
-	db->held = (size_t)alphabet * 2 + (size_t)cap * 2 + (size_t)cap * cap * cw;
+	db->held = ss_ids_bytes(alphabet) + (size_t)cap * 2 + ss_cells_bytes(cap, cw);
 	ss_db_clear(db);
 	return 0;
 }
@@ -145,9 +145,9 @@ void ss_db_release(struct selfseq_db *db)
 {
 	if (db->fixed)
 		return;
-	ss_free(&db->alloc, db->ids, (size_t)db->alphabet * 2);
+	ss_free(&db->alloc, db->ids, ss_ids_bytes(db->alphabet));
 	ss_free(&db->alloc, db->calls, (size_t)db->cap * 2);
-	ss_free(&db->alloc, db->cells, (size_t)db->cap * db->cap * db->cw);
+	ss_free(&db->alloc, db->cells, ss_cells_bytes(db->cap, db->cw));
 	db->ids = NULL;
 	db->calls = NULL;
 	db->cells = NULL;
@@ -223,10 +223,10 @@ int ss_db_reserve(struct selfseq_db *db, uint32_t need)
 	if (cap > limit)
 		cap = limit;
 	calls = ss_alloc(&db->alloc, (size_t)cap * 2);
-	cells = ss_alloc(&db->alloc, (size_t)cap * cap * cw);
+	cells = ss_alloc(&db->alloc, ss_cells_bytes(cap, (uint32_t)cw));
 	if (!calls || !cells) {
 		ss_free(&db->alloc, calls, (size_t)cap * 2);
-		ss_free(&db->alloc, cells, (size_t)cap * cap * cw);
+		ss_free(&db->alloc, cells, ss_cells_bytes(cap, (uint32_t)cw));
 		return -ENOMEM;
 	}
 	ss_memcpy(calls, db->calls, (size_t)db->n * 2);
@@ -234,9 +234,9 @@ int ss_db_reserve(struct selfseq_db *db, uint32_t need)
 		ss_memcpy(cells + (size_t)r * cap * cw, db->cells + (size_t)r * db->cap * cw,
 			  (size_t)db->cap * cw);
 	ss_free(&db->alloc, db->calls, (size_t)db->cap * 2);
-	ss_free(&db->alloc, db->cells, (size_t)db->cap * db->cap * cw);
-	db->held += ((size_t)cap * 2 + (size_t)cap * cap * cw) -
-		    ((size_t)db->cap * 2 + (size_t)db->cap * db->cap * cw);
+	ss_free(&db->alloc, db->cells, ss_cells_bytes(db->cap, (uint32_t)cw));
+	db->held += ((size_t)cap * 2 + ss_cells_bytes(cap, (uint32_t)cw)) -
+		    ((size_t)db->cap * 2 + ss_cells_bytes(db->cap, (uint32_t)cw));
 	db->calls = calls;
 	db->cells = cells;
 	r = db->cap;

@@ -32,6 +32,11 @@
 
 #define SELFSEQ_EXPORT __attribute__((visibility("default")))
 
+/* Batch scoring may use AVX-512 when the CPU has it (libselfseq/score-vector.c). */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define SS_VECTOR_SCORE 1
+#endif
+
 /* Provided by libselfseq/xxhash-glue.c (libxxhash), matching the kernel's xxh64(). */
 uint64_t selfseq__xxh64(const void *data, size_t len, uint64_t seed);
 #define ss_xxh64(data, len, seed) selfseq__xxh64((data), (len), (seed))

@@ -64,10 +64,26 @@ struct selfseq_db {
 	uint32_t fixed;		/* placed in caller memory: never grows or frees */
 	uint16_t *ids;		/* alphabet entries: call -> id (0 = unseen) */
 	uint16_t *calls;	/* cap entries: id -> call */
-	uint8_t *cells;		/* cap * cap * cw bytes */
+	uint8_t *cells;		/* cap * cap * cw bytes, then SS_GATHER_PAD */
 	size_t held;		/* bytes allocated for ids, calls and cells */
 	struct selfseq_allocator alloc;
 };
+
+/*
+ * The vector scorer (userland, x86-64) loads a 32-bit word at any entry of
+ * the id map and at any cell: both arrays have that many bytes after them.
+ */
+#define SS_GATHER_PAD 4u
+
+static SS_ALWAYS_INLINE size_t ss_ids_bytes(uint32_t alphabet)
+{
+	return (size_t)alphabet * 2 + SS_GATHER_PAD;
+}
+
+static SS_ALWAYS_INLINE size_t ss_cells_bytes(uint32_t cap, uint32_t cw)
+{
+	return (size_t)cap * cap * cw + SS_GATHER_PAD;
+}
 
 static SS_ALWAYS_INLINE uint32_t ss_cell_get(const uint8_t *p, uint32_t cw)
 {
@@ -105,6 +121,46 @@ static SS_ALWAYS_INLINE uint32_t ss_id_of(const uint16_t *ids, uint32_t call)
 {
 	return call == SS_CALL_START ? SS_ID_START : ids[call];
 }
+
+/*
+ * The batch scorer's locality frame (frames up to SS_LFC_RING; pH's is
+ * 128): the positions of the anomalous calls still in the frame. Larger
+ * frames are rescored separately (score.c).
+ */
+#define SS_LFC_RING 128u
+
+struct ss_lfc_track {
+	uint32_t pos[SS_LFC_RING];
+	uint32_t head, cnt, max, frame;
+};
+
+/* An anomalous call at @pos: drop those that left the frame, count this one. */
+static SS_ALWAYS_INLINE void ss_lfc_track_hit(struct ss_lfc_track *t, uint32_t pos)
+{
+	/* Truncated positions compare correctly: the frame is far below 2^32. */
+	while (t->cnt && pos - t->pos[t->head] >= t->frame) {
+		t->head = (t->head + 1) & (SS_LFC_RING - 1);
+		t->cnt--;
+	}
+	t->pos[(t->head + t->cnt++) & (SS_LFC_RING - 1)] = pos;
+	if (t->cnt > t->max)
+		t->max = t->cnt;
+}
+
+#ifdef SS_VECTOR_SCORE
+/*
+ * The batch scorer with vector instructions (libselfseq/score-vector.c,
+ * userland x86-64 only): scores like ss_score_ids() and returns 1, or
+ * returns 0 when the CPU or the window does not allow it. Unless @checked,
+ * it checks the calls against the alphabet as it goes: -ERANGE then, with
+ * nothing written to @misses (it is only given checked calls). @s->max_lfc
+ * holds the frame on entry, as for ss_score_ids().
+ */
+int selfseq__score_vector(const struct selfseq_db *db, const uint32_t *calls, size_t n,
+			  uint8_t *misses, struct selfseq_score *s, int checked);
+/* For tests: 1 selects the vector scorer if the CPU has it (returns whether it does), 0 the scalar one. */
+int selfseq__score_vector_set(int on);
+#endif
 
 /* Id for @call, assigning (and growing) when new; negative errno when full. */
 int ss_db_intern(struct selfseq_db *db, uint32_t call);

@@ -134,8 +134,6 @@ static uint32_t ss_misses_at(const struct selfseq_db *db, const uint32_t *calls,
 }
 
 #define SS_CHUNK 256u
-/* Frames up to this size get their max LFC from the hot loop itself (pH's frame is 128). */
-#define SS_LFC_RING 128u
 
 /*
  * The hot loop: each call is translated to its id into a buffer holding k
@@ -156,17 +154,17 @@ static SS_ALWAYS_INLINE void ss_score_ids(const struct selfseq_db *db, const uin
 					  const uint32_t k, const uint32_t cw)
 {
 	uint32_t buf[SELFSEQ_WINDOW_MAX + SS_CHUNK];
-	/* Positions of the anomalous calls still in the locality frame (frames <= SS_LFC_RING). */
-	uint32_t lfc_pos[SS_LFC_RING], lfc_head = 0, lfc_cnt = 0;
-	const uint32_t frame = s->max_lfc;
+	struct ss_lfc_track lfc;
 	const uint16_t *ids = db->ids;
 	const uint8_t *cells = db->cells;
 	const size_t stride = (size_t)db->cap * cw;
 	const uint32_t full = ss_kmask(k);
 	uint64_t mism = 0, anom = 0;
 	size_t done = 0;
-	uint32_t i, m, d, lfc_max = 0;
+	uint32_t i, m, d;
 
+	lfc.head = lfc.cnt = lfc.max = 0;
+	lfc.frame = s->max_lfc;
 	for (i = 0; i < k; i++)
 		buf[i] = SS_ID_START;
 	while (done < n) {
@@ -180,20 +178,11 @@ static SS_ALWAYS_INLINE void ss_score_ids(const struct selfseq_db *db, const uin
 			for (d = 1; d <= k; d++)
 				hits |= ss_cell_get(row + (size_t)h[-(int)d] * cw, cw) & (1u << (d - 1));
 			if (SS_UNLIKELY(hits != full)) {
-				/* Truncated positions compare correctly: frame is far below 2^32. */
-				uint32_t pos = (uint32_t)(done + i);
-
 				miss = k - ss_popcount32(hits);
 				mism += miss;
 				anom++;
-				/* The LFC only grows at an anomalous call: drop those that left the frame. */
-				while (lfc_cnt && pos - lfc_pos[lfc_head] >= frame) {
-					lfc_head = (lfc_head + 1) & (SS_LFC_RING - 1);
-					lfc_cnt--;
-				}
-				lfc_pos[(lfc_head + lfc_cnt++) & (SS_LFC_RING - 1)] = pos;
-				if (lfc_cnt > lfc_max)
-					lfc_max = lfc_cnt;
+				/* The LFC only grows at an anomalous call. */
+				ss_lfc_track_hit(&lfc, (uint32_t)(done + i));
 			}
 			if (misses)
 				misses[done + i] = (uint8_t)miss;
@@ -203,7 +192,7 @@ static SS_ALWAYS_INLINE void ss_score_ids(const struct selfseq_db *db, const uin
 	}
 	s->mismatches = mism;
 	s->anomalous_calls = anom;
-	s->max_lfc = frame ? lfc_max : 0;
+	s->max_lfc = lfc.frame ? lfc.max : 0;
 }
 
 /* Constant-k instances for the paper's windows 5, 6, 11 and pH's 9; others share one per width. */
@@ -233,14 +222,40 @@ static SS_ALWAYS_INLINE void ss_score_k(const struct selfseq_db *db, const uint3
 	}
 }
 
-/* Without per-call output the loop has one register and one test less. */
-static void ss_score_dispatch(const struct selfseq_db *db, const uint32_t *calls, size_t n,
-			      uint8_t *misses, struct selfseq_score *s)
+/* Whether every call is below @alphabet. No early exit, so the loop vectorizes. */
+static int ss_calls_valid(const uint32_t *calls, size_t n, uint32_t alphabet)
 {
+	uint32_t bad = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		bad |= calls[i] >= alphabet;
+	return !bad;
+}
+
+/*
+ * Score with the vector scorer or the scalar loop. Unless @checked, the
+ * calls are checked against the alphabet first (-ERANGE, nothing scored);
+ * the vector scorer does it while it maps calls to ids, which saves a pass
+ * over the trace. Without per-call output the scalar loop has one register
+ * and one test less.
+ */
+static int ss_score_dispatch(const struct selfseq_db *db, const uint32_t *calls, size_t n,
+			     uint8_t *misses, struct selfseq_score *s, int checked)
+{
+#ifdef SS_VECTOR_SCORE
+	int r = selfseq__score_vector(db, calls, n, misses, s, checked);
+
+	if (r)
+		return r < 0 ? r : 0;
+#endif
+	if (!checked && !ss_calls_valid(calls, n, db->alphabet))
+		return -ERANGE;
 	if (misses)
 		ss_score_k(db, calls, n, misses, s);
 	else
 		ss_score_k(db, calls, n, NULL, s);
+	return 0;
 }
 
 static uint32_t ss_ppm(uint64_t mism, uint64_t max)
@@ -253,37 +268,32 @@ static uint32_t ss_ppm(uint64_t mism, uint64_t max)
 static int ss_score_args(const struct selfseq_db *db, const uint32_t *calls, size_t n,
 			 const struct selfseq_score_opts *opts, uint8_t **misses, uint32_t *frame)
 {
-	uint32_t alphabet, bad = 0;
-	size_t i;
 	int err = ss_opts_check(opts, sizeof(*opts));
 
 	if (err)
 		return err;
 	if (!db || (n && !calls))
 		return -EINVAL;
-	alphabet = db->alphabet;
-	/* No early exit, so the loop vectorizes: valid input is read whole anyway. */
-	for (i = 0; i < n; i++)
-		bad |= calls[i] >= alphabet;
-	if (bad)
-		return -ERANGE;
 	*misses = SS_OPTS_GET(opts, misses, NULL);
 	*frame = SS_OPTS_GET(opts, lfc_frame, 0);
 	return *frame > SELFSEQ_LFC_FRAME_MAX ? -EINVAL : 0;
 }
 
-/* Score one trace whose calls were checked; writes the caller's struct. */
+/* Score one trace (@checked: its calls are known to be valid); writes the caller's struct. */
 static int ss_score_trace(const struct selfseq_db *db, const uint32_t *calls, size_t n,
-			  uint8_t *misses, uint32_t frame, struct selfseq_score *score)
+			  uint8_t *misses, uint32_t frame, struct selfseq_score *score, int checked)
 {
 	struct selfseq_score s;
 	size_t i;
+	int err;
 
 	ss_memset(&s, 0, sizeof(s));
 	s.sz = sizeof(s);
 	/* In: the frame for the hot loop's LFC (0: none or too large for it); out: max LFC. */
 	s.max_lfc = frame <= SS_LFC_RING ? frame : 0;
-	ss_score_dispatch(db, calls, n, misses, &s);
+	err = ss_score_dispatch(db, calls, n, misses, &s, checked);
+	if (err)
+		return err;
 	if (frame > SS_LFC_RING) {
 		/* A large frame slides over the trace: the call leaving it is rescored. */
 		uint32_t lfc = 0;
@@ -314,7 +324,10 @@ SELFSEQ_EXPORT int selfseq_db_score(const struct selfseq_db *db, const uint32_t 
 		return err;
 	if (!score)
 		return -EINVAL;
-	return ss_score_trace(db, calls, n, misses, frame, score);
+	/* Per-call output is written as scoring goes: check first, so an error writes nothing. */
+	if (misses && !ss_calls_valid(calls, n, db->alphabet))
+		return -ERANGE;
+	return ss_score_trace(db, calls, n, misses, frame, score, misses != NULL);
 }
 
 SELFSEQ_EXPORT int selfseq_db_score_many(const struct selfseq_db *db, const uint32_t *calls,
@@ -343,6 +356,9 @@ SELFSEQ_EXPORT int selfseq_db_score_many(const struct selfseq_db *db, const uint
 	err = ss_score_args(db, calls, (size_t)total, opts, &misses, &frame);
 	if (err)
 		return err;
+	/* All traces are checked before any result is written. */
+	if (!ss_calls_valid(calls, (size_t)total, db->alphabet))
+		return -ERANGE;
 	/* The caller's struct size is the array's stride. */
 	stride = scores->sz;
 	for (i = 0, start = 0; i < ntraces; start = ends[i++]) {
@@ -350,7 +366,7 @@ SELFSEQ_EXPORT int selfseq_db_score_many(const struct selfseq_db *db, const uint
 
 		score->sz = stride;
 		err = ss_score_trace(db, calls + start, (size_t)(ends[i] - start),
-				     misses ? misses + start : NULL, frame, score);
+				     misses ? misses + start : NULL, frame, score, 1);
 		if (err)
 			return err;
 	}
