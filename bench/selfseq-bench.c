@@ -6,13 +6,13 @@
  * whole trace and scores the trace against it, and prints one line a script
  * can read:
  *
- *   window=9 calls=2122085 pairs=33739 train_ns=3.6 score_ns=3.4 bytes=36368
+ *   window=9 calls=2122085 pairs=33739 train_ns=3.4 score_ns=1.8 bytes=36376
  *
  * ns are per call, the best of -r repetitions (monotonic clock); bytes is
  * selfseq_db_get_memory(). Then one line for the memory of a database
  * trained on a synthetic trace of exactly 100 distinct calls at window 9:
  *
- *   distinct=100 window=9 bytes=13168
+ *   distinct=100 window=9 bytes=13176
  *
  * --baseline adds the same lines with `impl=naive` for a pH-style plain
  * implementation (naive.c), after checking that both count the same pairs
