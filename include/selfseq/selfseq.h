@@ -325,6 +325,11 @@ uint64_t selfseq_max_mismatches(uint32_t window, uint64_t calls);
 
 /**
  * @brief Score a whole trace against a database, in O(n·k), allocating nothing.
+ *
+ * In userland on x86-64 this uses AVX-512 when the CPU has it (windows up
+ * to 17), with the same results; `SELFSEQ_NO_SIMD=1` in the environment
+ * keeps the portable loop. On error nothing is written, to @p score or to
+ * the per-call misses.
  * @param db the database (only read).
  * @param calls the trace, oldest first.
  * @param n number of calls.
