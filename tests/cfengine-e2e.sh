@@ -109,6 +109,11 @@ agent() {
 		>"$T/$1" 2>&1 || fail "cf-agent failed"
 }
 
+# 0. The gauge of processes that reported anomalies since the last reading
+#    (measure counts the lines; run 1 still sees them unacknowledged).
+procs=$("$cfe" measure -e "$EV" -s "$ST" --series anomalous_processes | sed -n 's/^selfseq_anomalous_processes=//p')
+[ "${procs:-0}" -ge 1 ] || fail "measure: anomalous_processes is '$procs', expected at least the victim"
+
 # 1. The run that responds.
 agent agent1.out
 grep -q '^selfseq_sequence_anomaly ' "$T/agent1.out" || fail "class selfseq_sequence_anomaly not set"
@@ -150,6 +155,7 @@ grep -q '^selfseq_sequence_anomaly ' "$T/agent3.out" && fail "the anomaly class 
 out=$("$cfe" module -e "$EV" -s "$ST")
 echo "$out" | grep -q '^=selfseq_anomalies_unacked=0$' || fail "module still reports unacknowledged anomalies"
 echo "$out" | grep -q '^+selfseq_anomalies_high_anomalous$' || fail "statistics classes lost"
+echo "$out" | grep -q '^=selfseq_anomalous_processes_value=0$' || fail "a quiet run did not measure 0 anomalous processes"
 echo "run 2: $late later lines reported once, run 3: quiet"
 
 # 3. A token of a replaced file acknowledges nothing.

@@ -30,6 +30,7 @@
 #define CUR_LINE "events.line"
 #define SERIES_TOTAL "anomalies"
 #define SERIES_EXE "anomalies:"
+#define SERIES_PROCS "anomalous_processes"
 #define MAX_PIDS 4096
 
 struct pidinfo {
@@ -37,6 +38,12 @@ struct pidinfo {
 	uint32_t count, max_lfc;
 	int64_t last;
 	char exe[EVENT_EXE_MAX];
+	UT_hash_handle hh;
+};
+
+/* A process that reported an anomaly since the last run (for SERIES_PROCS). */
+struct freshpid {
+	uint32_t pid;
 	UT_hash_handle hh;
 };
 
@@ -53,6 +60,8 @@ struct run {
 	int reset;		/* the events file was replaced or truncated */
 	struct pidinfo *pids;
 	uint32_t npids;
+	struct freshpid *fresh;	/* pids of the lines counted in this run */
+	uint32_t nfresh;
 	struct event evbuf;
 };
 
@@ -89,6 +98,18 @@ static void note_pid(struct run *r, const struct event *e)
 	}
 }
 
+static void note_fresh_pid(struct run *r, uint32_t pid)
+{
+	struct freshpid *f;
+
+	HASH_FIND(hh, r->fresh, &pid, sizeof(pid), f);
+	if (f || r->nfresh >= MAX_PIDS || !(f = calloc(1, sizeof(*f))))
+		return;
+	f->pid = pid;
+	HASH_ADD(hh, r->fresh, pid, sizeof(f->pid), f);
+	r->nfresh++;
+}
+
 static int on_line(void *ctx, uint64_t off, const char *line, size_t len, int toolong)
 {
 	struct run *r = ctx;
@@ -118,6 +139,8 @@ static int on_line(void *ctx, uint64_t off, const char *line, size_t len, int to
 		e->time_s = r->o->now;
 	if (fresh) {
 		r->read++;
+		if (e->has_pid)
+			note_fresh_pid(r, e->pid);
 		feed(r, SERIES_TOTAL, e->time_s);
 		if (r->o->per_exe && e->exe[0]) {
 			char name[SELFSEQ_STATS_NAME_MAX + 1];
@@ -206,6 +229,15 @@ static int update(struct run *r, const struct opts *o)
 	}
 	if (r->end < r->counted)
 		r->end = r->counted;
+	/*
+	 * A gauge, one value per run: the processes that reported anomalies
+	 * since the last run, i.e. that had a non-zero LFC at some point of it.
+	 */
+	if (!err) {
+		err = selfseq_stats_add(s, SERIES_PROCS, o->now, r->nfresh, NULL);
+		if (err == -ENOSPC || err == -EINVAL)
+			r->dropped_series++;
+	}
 	if (selfseq_stats_set_cursor(s, CUR_ID, r->ev.id) ||
 	    selfseq_stats_set_cursor(s, CUR_STATS, r->end) ||
 	    selfseq_stats_set_cursor(s, CUR_ACK, r->acked) ||
@@ -219,10 +251,15 @@ finish:
 static void run_free(struct run *r)
 {
 	struct pidinfo *p, *tmp;
+	struct freshpid *f, *ftmp;
 
 	HASH_ITER(hh, r->pids, p, tmp) {
 		HASH_DEL(r->pids, p);
 		free(p);
+	}
+	HASH_ITER(hh, r->fresh, f, ftmp) {
+		HASH_DEL(r->fresh, f);
+		free(f);
 	}
 	events_close(&r->ev);
 	state_close(&r->st);
