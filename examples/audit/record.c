@@ -221,6 +221,16 @@ enum ss_skip ss_record_parse_text(const char *text, const au_event_t *ts, struct
 			} else if (SS_NAME(tok, "auid=")) {
 				bit = F_AUID, num = &out->auid;
 				val = tok + 5;
+			} else if (tok[1] == '0' && tok[2] == '=' && !(seen & F_PPID)) {
+				/*
+				 * The kernel writes a0..a3 and items= before ppid=: one
+				 * search skips the four fields we do not read (if there is
+				 * no ppid=, the fields are read one by one as usual).
+				 */
+				const char *q = strstr(end, " ppid=");
+
+				if (q)
+					p = q;
 			}
 			break;
 		case 'e':
