@@ -94,13 +94,27 @@ void ss_track_call(struct ss_app *a, const struct ss_call *c);
 void ss_track_finish(struct ss_app *a);
 void ss_track_free(struct ss_app *a);
 
-/* pipeline.c: one libauparse event into the reorder buffer; drain it. */
+struct ss_handoff;
+
+/*
+ * pipeline.c: one libauparse event into the reorder buffer; drain it. With
+ * @h (handoff.c) its SYSCALL records go to the worker thread instead, which
+ * calls ss_pipeline_syscall_text() and ss_pipeline_drain() for them.
+ */
 void ss_pipeline_event(struct ss_app *a, auparse_state_t *au, struct ss_lines *lines_of_file[],
-		       const char *const files[], size_t nfiles);
+		       const char *const files[], size_t nfiles, struct ss_handoff *h);
 void ss_pipeline_drain(struct ss_app *a, int all);
+/* One SYSCALL record from its text and stamp (NULL: the record had none); @file:@line for warnings. */
+void ss_pipeline_syscall_text(struct ss_app *a, const char *text, const au_event_t *ts,
+			      const char *file, unsigned line);
+/* A SYSCALL record counted and reported as skipped for @why. */
+void ss_pipeline_syscall_skip(struct ss_app *a, const char *file, unsigned line,
+			      enum ss_skip why, const char *field);
 
 /* input.c */
 int ss_read_files(struct ss_app *a, char **paths, size_t n);
+/* Save profiles when due (--save-interval) or asked (SIGHUP); reopen --output on SIGHUP. */
+void ss_periodic(struct ss_app *a);
 int ss_read_stream(struct ss_app *a, int fd, int live);
 
 /* output.c */

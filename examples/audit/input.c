@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "handoff.h"
 
 static uint64_t ss_now_s(void)
 {
@@ -27,7 +28,7 @@ static uint64_t ss_now_s(void)
 }
 
 /* Live or long runs: save profiles every --save-interval seconds; SIGHUP: now. */
-static void ss_periodic(struct ss_app *a)
+void ss_periodic(struct ss_app *a)
 {
 	static uint64_t next;
 	uint64_t now;
@@ -144,6 +145,7 @@ int ss_read_files(struct ss_app *a, char **paths, size_t n)
 	struct ss_lines **lp = calloc(n ? n : 1, sizeof(*lp));
 	const char **ok = calloc(n + 1, sizeof(*ok));
 	auparse_state_t *au = NULL;
+	struct ss_handoff *h;
 	size_t i, nok = 0;
 	uint64_t events = 0;
 	int r = 0;
@@ -180,6 +182,8 @@ int ss_read_files(struct ss_app *a, char **paths, size_t n)
 		r = -errno;
 		goto out;
 	}
+	/* The pipeline after libauparse runs on a second thread, when there is one. */
+	h = ss_handoff_start(a);
 	while (!*a->stop) {
 		int e = auparse_next_event(au);
 
@@ -191,10 +195,11 @@ int ss_read_files(struct ss_app *a, char **paths, size_t n)
 			a->input_failed = 1;
 			break;
 		}
-		ss_pipeline_event(a, au, lp, ok, nok);
-		if (!(++events & 4095))
+		ss_pipeline_event(a, au, lp, ok, nok, h);
+		if (!h && !(++events & 4095))
 			ss_periodic(a);
 	}
+	ss_handoff_finish(h);
 	ss_pipeline_drain(a, 1);
 	for (i = 0; i < nok; i++) {
 		uint64_t total = 0;
@@ -229,7 +234,7 @@ static void ss_feed_cb(auparse_state_t *au, auparse_cb_event_t type, void *data)
 	struct ss_feed_ctx *ctx = data;
 
 	if (type == AUPARSE_CB_EVENT_READY)
-		ss_pipeline_event(ctx->a, au, &ctx->lines, NULL, 1);
+		ss_pipeline_event(ctx->a, au, &ctx->lines, NULL, 1, NULL);
 }
 
 int ss_read_stream(struct ss_app *a, int fd, int live)

@@ -9,6 +9,7 @@
 #include <libaudit.h>
 
 #include "audit.h"
+#include "handoff.h"
 
 /* The line tracker of the file the current record came from. */
 static struct ss_lines *ss_lines_for(auparse_state_t *au, struct ss_lines *lines_of_file[],
@@ -35,11 +36,9 @@ static struct ss_lines *ss_lines_for(auparse_state_t *au, struct ss_lines *lines
 	return NULL;
 }
 
-static void ss_warn_record(struct ss_app *a, auparse_state_t *au, enum ss_skip why,
+static void ss_warn_record(struct ss_app *a, const char *file, unsigned line, enum ss_skip why,
 			   const char *field)
 {
-	const char *file = auparse_get_filename(au);
-
 	if (a->skipped[why] > a->o.warn_max)
 		return;
 	if (a->skipped[why] == a->o.warn_max) {
@@ -48,18 +47,19 @@ static void ss_warn_record(struct ss_app *a, auparse_state_t *au, enum ss_skip w
 		return;
 	}
 	fprintf(stderr, "%s:%u: SYSCALL record skipped (%s%s%s)\n", file ? file : "<stdin>",
-		auparse_get_line_number(au), ss_skip_name(why), field ? ": field " : "",
-		field ? field : "");
+		line, ss_skip_name(why), field ? ": field " : "", field ? field : "");
 }
 
-static void ss_pipeline_syscall(struct ss_app *a, auparse_state_t *au)
+void ss_pipeline_syscall_text(struct ss_app *a, const char *text, const au_event_t *ts,
+			      const char *file, unsigned line)
 {
 	struct ss_call c;
-	const char *field;
-	enum ss_skip why;
+	const char *field = "msg";
+	enum ss_skip why = SS_SKIP_FIELD;
 
 	a->syscall_records++;
-	why = ss_record_parse(au, &c, a->exe_buf, &field);
+	if (text && ts)
+		why = ss_record_parse_text(text, ts, &c, a->exe_buf, &field);
 	if (why == SS_SKIP_NONE) {
 		int had_host = c.host != NULL;
 
@@ -76,13 +76,28 @@ static void ss_pipeline_syscall(struct ss_app *a, auparse_state_t *au)
 		}
 	}
 	if (why != SS_SKIP_NONE) {
-		ss_warn_record(a, au, why, field);
+		ss_warn_record(a, file, line, why, field);
 		a->skipped[why]++;
 	}
 }
 
+void ss_pipeline_syscall_skip(struct ss_app *a, const char *file, unsigned line,
+			      enum ss_skip why, const char *field)
+{
+	a->syscall_records++;
+	ss_warn_record(a, file, line, why, field);
+	a->skipped[why]++;
+}
+
+/* The SYSCALL record under @au's cursor, here and now. */
+static void ss_pipeline_syscall(struct ss_app *a, auparse_state_t *au)
+{
+	ss_pipeline_syscall_text(a, auparse_get_record_text(au), auparse_get_timestamp(au),
+				 auparse_get_filename(au), auparse_get_line_number(au));
+}
+
 void ss_pipeline_event(struct ss_app *a, auparse_state_t *au, struct ss_lines *lines_of_file[],
-		       const char *const files[], size_t nfiles)
+		       const char *const files[], size_t nfiles, struct ss_handoff *h)
 {
 	struct ss_lines *last_l = NULL;
 	const char *last_text = NULL;
@@ -107,13 +122,20 @@ void ss_pipeline_event(struct ss_app *a, auparse_state_t *au, struct ss_lines *l
 				last_text = auparse_get_record_text(au);
 			}
 		}
-		if (auparse_get_type(au) == AUDIT_SYSCALL)
-			ss_pipeline_syscall(a, au);
+		if (auparse_get_type(au) == AUDIT_SYSCALL) {
+			if (h)
+				ss_handoff_record(h, au);
+			else
+				ss_pipeline_syscall(a, au);
+		}
 	} while (auparse_next_record(au) > 0);
 	/* The records stay valid until the next event is read. */
 	if (last_l)
 		ss_lines_keep_text(last_l, last_line, last_text);
-	ss_pipeline_drain(a, 0);
+	if (h)
+		ss_handoff_event_end(h);
+	else
+		ss_pipeline_drain(a, 0);
 }
 
 void ss_pipeline_drain(struct ss_app *a, int all)
