@@ -51,6 +51,28 @@ def wait_for(cond, timeout=10.0):
     return False
 
 
+def attached(pid):
+    """Whether selfseq-trace @pid has its perf events open (it traces from then on)."""
+    try:
+        fds = os.listdir('/proc/%d/fd' % pid)
+    except OSError:
+        return False
+    for fd in fds:
+        try:
+            if 'perf_event' in os.readlink('/proc/%d/fd/%s' % (pid, fd)):
+                return True
+        except OSError:
+            pass
+    return False
+
+
+def settle(tracer, seconds):
+    """Wait until @tracer traces (a slow start on a loaded machine), then @seconds more."""
+    assert wait_for(lambda: attached(tracer.pid) or tracer.poll() is not None, 20), \
+        'selfseq-trace never opened its perf events'
+    time.sleep(seconds)
+
+
 def state_of(pid):
     try:
         with open('/proc/%d/stat' % pid) as f:
@@ -161,7 +183,7 @@ class Live(unittest.TestCase):
         time.sleep(0.2)
         t = self.spawn([BIN, 'score', '-s', self.store, '--summary=json', '-p', str(v.pid)],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(0.7)   # attached: a few normal rounds go by
+        settle(t, 0.7)   # attached: a few normal rounds go by
         open(trig, 'w').close()
         self.assertTrue(wait_for(lambda: not os.path.exists(trig)), 'victim never saw the trigger')
         time.sleep(0.2)
@@ -189,7 +211,7 @@ class Live(unittest.TestCase):
                 v = self.spawn(self.serve(trig, stop))
                 t = self.spawn([BIN, 'train', '-s', self.store, '--summary=json', '-p',
                                 str(v.pid)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-                time.sleep(0.8)
+                settle(t, 0.8)
                 t.send_signal(sig)
                 out, err = t.communicate(timeout=20)
                 self.assertEqual(t.returncode, 0, err)
@@ -245,7 +267,7 @@ class Live(unittest.TestCase):
         t = self.spawn([BIN, 'monitor', '-s', self.store, '--normal-wait=0', '--delay=200',
                         '--max-delay=1500', '--summary=json', '-p', str(v.pid)],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(0.7)
+        settle(t, 0.7)
         open(trig, 'w').close()
         self.assertTrue(wait_for(lambda: state_of(v.pid) == 'T', 5), 'never stopped')
         self.assertTrue(wait_for(lambda: state_of(v.pid) not in ('T', None), 5), 'never resumed')
