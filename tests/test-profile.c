@@ -2,7 +2,10 @@
 /*
  * pH's state machine: every transition (freeze, thaw, normal after
  * normal_wait, anomaly_limit, tolerize_limit), the operator actions, the
- * delay, and the process object (fork window, exec, placement).
+ * delay, and the process object (fork window, exec, placement). A random
+ * differential test checks the normal path's shortcut (one window test
+ * when the testing set is within the training set) against the same
+ * profile made to test both sets every time.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +17,7 @@
 #include <errno.h>
 
 #include <selfseq/selfseq.h>
+#include "core/internal.h"
 
 #define SEC 1000000000ull
 
@@ -411,6 +415,150 @@ static void train_and_score_modes(void **state)
 	assert_int_equal(selfseq_process_set_mode(f->proc, 3), -EINVAL);
 }
 
+/*
+ * A frozen normal profile becoming normal again copies the training set,
+ * with the pairs learnt since, into the testing set: the call that does it
+ * is tested against the new testing set, as pH does (a test made earlier
+ * in the same call, against the old one, must not be reused).
+ */
+static void renormalize_tests_new_set(void **state)
+{
+	struct fixture *f = *state;
+	struct selfseq_event ev;
+	uint64_t i;
+
+	set_params(f->prof, 10 * SEC, 1000, 1000, 0);
+	i = train_until_frozen(f);
+	f->now += 10 * SEC + 1;
+	assert_true(feed(f, loop[i++ % 3]).flags & SELFSEQ_EVENT_NORMAL);
+	/* Align on the loop, then learn one detour while normal: anomalous, but trained. */
+	while (i % 3)
+		feed(f, loop[i++ % 3]);
+	for (int k = 0; k < 3; k++)
+		feed(f, loop[k]);
+	ev = feed(f, 9);
+	assert_true(ev.flags & SELFSEQ_EVENT_ANOMALOUS);
+	assert_true(ev.flags & SELFSEQ_EVENT_NEW_SEQUENCE);
+	/* Stable again: frozen while normal. */
+	for (i = 0; !(get_state(f->prof).flags & SELFSEQ_STATE_FROZEN); i++) {
+		assert_true(i < 1000);
+		feed(f, loop[i % 3]);
+	}
+	while (i % 3)
+		feed(f, loop[i++ % 3]);
+	for (int k = 0; k < 3; k++)
+		feed(f, loop[k]);
+	/* The detour again, as the wait ends: known to training, so the profile renormalizes. */
+	f->now += 10 * SEC + 1;
+	ev = feed(f, 9);
+	assert_true(ev.flags & SELFSEQ_EVENT_NORMAL);
+	assert_int_equal(ev.misses, 0);
+	assert_int_equal(ev.flags & SELFSEQ_EVENT_ANOMALOUS, 0);
+}
+
+static uint32_t rnd32(uint64_t *x)
+{
+	*x = *x * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)(*x >> 33);
+}
+
+/* The events and states of @a (shortcut allowed) and @b (never) must not differ. */
+static void shortcut_matches_full_tests(void **state)
+{
+	static const uint32_t windows[] = { 3, 6, 9, 17 };
+	uint64_t x = 7;
+	(void)state;
+
+	for (size_t wi = 0; wi < sizeof(windows) / sizeof(windows[0]); wi++) {
+		struct selfseq_profile_opts o = { .sz = sizeof(o), .window = windows[wi],
+						  .alphabet = 64 };
+		struct selfseq_profile *a, *b;
+		struct selfseq_process *pa[3], *pb[3];
+		struct selfseq_profile_state sa, sb;
+		uint32_t pos[3] = { 0, 0, 0 }, seen = 0, shortcuts = 0;
+		uint64_t now = 0;
+
+		assert_int_equal(selfseq_profile_new(&o, &a), 0);
+		assert_int_equal(selfseq_profile_new(&o, &b), 0);
+		set_params(a, 2000, 15, 6, 1);
+		set_params(b, 2000, 15, 6, 1);
+		for (int i = 0; i < 3; i++) {
+			assert_int_equal(selfseq_process_new(a, &pa[i]), 0);
+			assert_int_equal(selfseq_process_new(b, &pb[i]), 0);
+		}
+		for (int step = 0; step < 60000; step++) {
+			struct selfseq_event ea, eb;
+			uint32_t r = rnd32(&x), i = r % 3, call;
+			int ra, rb;
+
+			/* Each process loops over its own 12-call pattern, with rare detours. */
+			call = (r >> 8) % 500 == 0 ? rnd32(&x) % 64 : (i * 7 + pos[i]++ % 12) % 64;
+			now += rnd32(&x) % 100;
+			if ((r >> 4) % 4000 == 0) {
+				uint32_t mode = rnd32(&x) % 3 ? SELFSEQ_MODE_MONITOR : SELFSEQ_MODE_TRAIN;
+
+				assert_int_equal(selfseq_process_set_mode(pa[i], mode), 0);
+				assert_int_equal(selfseq_process_set_mode(pb[i], mode), 0);
+			}
+			switch ((r >> 16) % 6000) {
+			case 0:
+				assert_int_equal(selfseq_profile_normalize(a, now), 0);
+				assert_int_equal(selfseq_profile_normalize(b, now), 0);
+				break;
+			case 1:
+				selfseq_profile_sensitize(a);
+				selfseq_profile_sensitize(b);
+				break;
+			case 2:
+				selfseq_profile_tolerize(a);
+				selfseq_profile_tolerize(b);
+				break;
+			default:
+				break;
+			}
+			shortcuts += a->test_in_train && (a->flags & SELFSEQ_STATE_NORMAL);
+			b->test_in_train = 0;
+			memset(&ea, 0, sizeof(ea));
+			memset(&eb, 0, sizeof(eb));
+			ea.sz = eb.sz = sizeof(ea);
+			ra = selfseq_process_feed(pa[i], call, now, &ea);
+			rb = selfseq_process_feed(pb[i], call, now, &eb);
+			assert_int_equal(ra, rb);
+			assert_memory_equal(&ea, &eb, sizeof(ea));
+			seen |= ea.flags;
+			/* The flag is the truth whenever it is set. */
+			if (a->test_in_train)
+				assert_true(ss_db_within(&a->test, &a->train));
+		}
+		sa = get_state(a);
+		sb = get_state(b);
+		assert_memory_equal(&sa, &sb, sizeof(sa));
+		/* The run went through every transition the shortcut meets. */
+		assert_true(seen & SELFSEQ_EVENT_NORMAL);
+		assert_true(seen & SELFSEQ_EVENT_ANOMALOUS);
+		assert_true(seen & SELFSEQ_EVENT_TOLERIZE_LIMIT);
+		assert_true(seen & SELFSEQ_EVENT_FROZEN);
+		assert_true(shortcuts > 1000);
+		/* A decoded profile knows whether its sets nest. */
+		{
+			struct selfseq_profile *d;
+			uint8_t buf[1 << 16];
+			size_t n;
+
+			assert_int_equal(selfseq_profile_encode(a, buf, sizeof(buf), &n), 0);
+			assert_int_equal(selfseq_profile_decode(buf, n, NULL, &d), 0);
+			assert_int_equal(d->test_in_train, ss_db_within(&a->test, &a->train));
+			selfseq_profile_free(d);
+		}
+		for (int i = 0; i < 3; i++) {
+			selfseq_process_free(pa[i]);
+			selfseq_process_free(pb[i]);
+		}
+		selfseq_profile_free(a);
+		selfseq_profile_free(b);
+	}
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -425,6 +573,8 @@ int main(void)
 		T(process_window_exec_and_placement),
 		T(older_event_struct),
 		T(train_and_score_modes),
+		T(renormalize_tests_new_set),
+		cmocka_unit_test(shortcut_matches_full_tests),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -510,6 +510,22 @@ SELFSEQ_EXPORT int selfseq_db_merge(struct selfseq_db *dst, const struct selfseq
 	return 0;
 }
 
+int ss_db_within(const struct selfseq_db *a, const struct selfseq_db *b)
+{
+	uint32_t r, c;
+
+	for (r = SS_ID_FIRST; r < a->n; r++)
+		for (c = SS_ID_FIRST; c < a->n; c++) {
+			uint32_t call = a->calls[r], prev = a->calls[c];
+			uint32_t v = ss_cell_get(a->cells + ((size_t)r * a->cap + c) * a->cw, a->cw);
+
+			if (v & ~ss_cell_get(b->cells + ((size_t)b->ids[call] * b->cap +
+							 b->ids[prev]) * b->cw, b->cw))
+				return 0;
+		}
+	return 1;
+}
+
 SELFSEQ_EXPORT int selfseq_db_diff(struct selfseq_db *out, const struct selfseq_db *a,
 				   const struct selfseq_db *b)
 {

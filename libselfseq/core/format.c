@@ -599,6 +599,7 @@ SELFSEQ_EXPORT int selfseq_profile_decode(const void *buf, size_t len,
 		selfseq_profile_free(p);
 		return err;
 	}
+	p->test_in_train = ss_db_within(&p->test, &p->train);
 	*out = p;
 	return 0;
 }

@@ -168,6 +168,8 @@ int ss_db_intern(struct selfseq_db *db, uint32_t call);
 int ss_db_reserve(struct selfseq_db *db, uint32_t need);
 /* Recount db->pairs from the cells. */
 void ss_db_recount(struct selfseq_db *db);
+/* Whether every pair of @a is in @b (same window and alphabet). */
+int ss_db_within(const struct selfseq_db *a, const struct selfseq_db *b);
 int ss_db_check_opts(const struct selfseq_db_opts *opts, uint32_t *window,
 		     uint32_t *alphabet, uint32_t *capacity);
 /* Init a database whose arrays are allocated (not fixed). */
@@ -223,6 +225,13 @@ struct selfseq_profile {
 	uint32_t tasks;
 	/* Bumped by operator actions: attached processes restart their LFC. */
 	uint32_t epoch;
+	/*
+	 * Every pair of the testing set is in the training set (true from
+	 * normalization, which copies one into the other, until the training
+	 * set is reset): a window complete in the testing set is complete in
+	 * the training set too, and a normal process tests it only once.
+	 */
+	uint32_t test_in_train;
 	uint64_t count;
 	uint64_t train_count;
 	uint64_t last_mod_count;

@@ -63,6 +63,7 @@ SELFSEQ_EXPORT int selfseq_profile_new(const struct selfseq_profile_opts *opts,
 	}
 	p->lfc_frame = frame;
 	p->arch = SS_OPTS_GET(opts, arch, 0);
+	p->test_in_train = 1;	/* both empty */
 	ss_profile_default_params(&p->params);
 	*out = p;
 	return 0;
@@ -176,6 +177,8 @@ static int ss_start_normal(struct selfseq_profile *p)
 		return err;
 	selfseq_db_reset(&p->test);
 	err = selfseq_db_merge(&p->test, &p->train);
+	/* Even a partial copy is within the training set. */
+	p->test_in_train = 1;
 	if (err)
 		return err;
 	p->anomalies = 0;
@@ -189,6 +192,7 @@ static int ss_start_normal(struct selfseq_profile *p)
 static void ss_reset_train(struct selfseq_profile *p)
 {
 	selfseq_db_reset(&p->train);
+	p->test_in_train = p->test.pairs == 0;
 	p->train_count = 0;
 	p->last_mod_count = 0;
 	p->sequences = 0;
@@ -396,14 +400,28 @@ static void ss_process_lfc_reset(struct selfseq_process *proc)
 }
 
 /* pH_train: every call trains; a new pair thaws, enough old ones freeze. */
+/*
+ * pH_train. With @test_misses (a monitoring process of a normal profile)
+ * the window may be tested against the testing set first: when it is
+ * complete there and the testing set is within the training set, it is
+ * complete in the training set too, and that test is saved. *test_misses
+ * is then the testing set's answer, else -1 (not tested).
+ */
 static int ss_train(struct selfseq_profile *p, const struct ss_window *win, uint64_t now,
-		    uint32_t *flags)
+		    uint32_t *flags, int *test_misses)
 {
 	const struct selfseq_params *pp = &p->params;
+	uint32_t incomplete;
 	int err = 0;
 
 	p->train_count++;
-	if (ss_window_test(&p->train, win)) {
+	if (test_misses && (p->flags & SELFSEQ_STATE_NORMAL) && p->test_in_train) {
+		*test_misses = (int)ss_window_test(&p->test, win);
+		incomplete = *test_misses ? ss_window_test(&p->train, win) : 0;
+	} else {
+		incomplete = ss_window_test(&p->train, win);
+	}
+	if (incomplete) {
 		if (p->flags & SELFSEQ_STATE_FROZEN) {
 			p->flags &= ~SELFSEQ_STATE_FROZEN;
 			*flags |= SELFSEQ_EVENT_THAWED;
@@ -432,7 +450,7 @@ static int ss_train(struct selfseq_profile *p, const struct ss_window *win, uint
 
 /* The rest of pH_process_syscall after training: normal, testing, limits. */
 static uint32_t ss_monitor(struct selfseq_profile *p, struct selfseq_process *proc,
-			   uint64_t now_ns, struct selfseq_event *ev)
+			   uint64_t now_ns, struct selfseq_event *ev, int test_misses)
 {
 	uint32_t lfc;
 
@@ -440,11 +458,13 @@ static uint32_t ss_monitor(struct selfseq_profile *p, struct selfseq_process *pr
 	    !ss_start_normal(p)) {
 		ss_process_lfc_reset(proc);
 		ev->flags |= SELFSEQ_EVENT_NORMAL;
+		test_misses = -1;	/* a new testing set */
 	}
 
 	/* pH_process_normal: the limit is checked before this anomaly is counted. */
 	if (p->flags & SELFSEQ_STATE_NORMAL) {
-		ev->misses = ss_window_test(&p->test, &proc->win);
+		ev->misses = test_misses >= 0 ? (uint32_t)test_misses :
+						ss_window_test(&p->test, &proc->win);
 		if (ev->misses) {
 			ev->flags |= SELFSEQ_EVENT_ANOMALOUS;
 			if (p->anomalies > p->params.anomaly_limit) {
@@ -501,9 +521,15 @@ SELFSEQ_EXPORT int selfseq_process_feed(struct selfseq_process *proc, uint32_t c
 		lfc = selfseq_lfc_add(proc->lfc, ev.misses != 0);
 		err = 0;
 	} else {
-		err = ss_train(p, &proc->win, now_ns, &ev.flags);
-		lfc = proc->mode == SELFSEQ_MODE_TRAIN ? selfseq_lfc_get(proc->lfc) :
-							 ss_monitor(p, proc, now_ns, &ev);
+		int test_misses = -1;
+
+		if (proc->mode == SELFSEQ_MODE_TRAIN) {
+			err = ss_train(p, &proc->win, now_ns, &ev.flags, NULL);
+			lfc = selfseq_lfc_get(proc->lfc);
+		} else {
+			err = ss_train(p, &proc->win, now_ns, &ev.flags, &test_misses);
+			lfc = ss_monitor(p, proc, now_ns, &ev, test_misses);
+		}
 	}
 
 	ev.lfc = lfc;
