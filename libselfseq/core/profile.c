@@ -522,14 +522,12 @@ SELFSEQ_EXPORT int selfseq_process_feed(struct selfseq_process *proc, uint32_t c
 		err = 0;
 	} else {
 		int test_misses = -1;
+		int monitor = proc->mode != SELFSEQ_MODE_TRAIN;
 
-		if (proc->mode == SELFSEQ_MODE_TRAIN) {
-			err = ss_train(p, &proc->win, now_ns, &ev.flags, NULL);
-			lfc = selfseq_lfc_get(proc->lfc);
-		} else {
-			err = ss_train(p, &proc->win, now_ns, &ev.flags, &test_misses);
-			lfc = ss_monitor(p, proc, now_ns, &ev, test_misses);
-		}
+		/* One call site each, so both stay inlined in this hot function. */
+		err = ss_train(p, &proc->win, now_ns, &ev.flags, monitor ? &test_misses : NULL);
+		lfc = monitor ? ss_monitor(p, proc, now_ns, &ev, test_misses) :
+				selfseq_lfc_get(proc->lfc);
 	}
 
 	ev.lfc = lfc;
