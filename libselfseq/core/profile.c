@@ -399,13 +399,13 @@ static void ss_process_lfc_reset(struct selfseq_process *proc)
 	selfseq_lfc_reset(proc->lfc);
 }
 
-/* pH_train: every call trains; a new pair thaws, enough old ones freeze. */
 /*
- * pH_train. With @test_misses (a monitoring process of a normal profile)
- * the window may be tested against the testing set first: when it is
- * complete there and the testing set is within the training set, it is
- * complete in the training set too, and that test is saved. *test_misses
- * is then the testing set's answer, else -1 (not tested).
+ * pH_train: every call trains; a new pair thaws, enough old ones freeze.
+ * With @test_misses (a monitoring process) and a normal profile whose
+ * testing set is within its training set, the window is tested against the
+ * testing set first: complete there, it is complete in the training set
+ * too, and the second test is skipped. *test_misses is then the testing
+ * set's answer for ss_monitor(); it stays -1 when not tested.
  */
 static int ss_train(struct selfseq_profile *p, const struct ss_window *win, uint64_t now,
 		    uint32_t *flags, int *test_misses)
