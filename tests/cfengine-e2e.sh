@@ -111,6 +111,8 @@ agent() {
 
 # 0. The gauge of processes that reported anomalies since the last reading
 #    (measure counts the lines; run 1 still sees them unacknowledged).
+i=0
+while ! grep -q "\"pid\":$vpid," "$EV" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 procs=$("$cfe" measure -e "$EV" -s "$ST" --series anomalous_processes | sed -n 's/^selfseq_anomalous_processes=//p')
 [ "${procs:-0}" -ge 1 ] || fail "measure: anomalous_processes is '$procs', expected at least the victim"
 
