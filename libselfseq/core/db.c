@@ -510,19 +510,25 @@ SELFSEQ_EXPORT int selfseq_db_merge(struct selfseq_db *dst, const struct selfseq
 	return 0;
 }
 
+/* The distances of @a's cell (id @r, id @c) that @b lacks for the same two calls. */
+static uint32_t ss_db_cell_minus(const struct selfseq_db *a, uint32_t r, uint32_t c,
+				 const struct selfseq_db *b)
+{
+	uint32_t call = a->calls[r], prev = a->calls[c];
+	uint32_t v = ss_cell_get(a->cells + ((size_t)r * a->cap + c) * a->cw, a->cw);
+
+	return v & ~ss_cell_get(b->cells + ((size_t)b->ids[call] * b->cap + b->ids[prev]) * b->cw,
+				b->cw);
+}
+
 int ss_db_within(const struct selfseq_db *a, const struct selfseq_db *b)
 {
 	uint32_t r, c;
 
 	for (r = SS_ID_FIRST; r < a->n; r++)
-		for (c = SS_ID_FIRST; c < a->n; c++) {
-			uint32_t call = a->calls[r], prev = a->calls[c];
-			uint32_t v = ss_cell_get(a->cells + ((size_t)r * a->cap + c) * a->cw, a->cw);
-
-			if (v & ~ss_cell_get(b->cells + ((size_t)b->ids[call] * b->cap +
-							 b->ids[prev]) * b->cw, b->cw))
+		for (c = SS_ID_FIRST; c < a->n; c++)
+			if (ss_db_cell_minus(a, r, c, b))
 				return 0;
-		}
 	return 1;
 }
 
@@ -538,10 +544,8 @@ SELFSEQ_EXPORT int selfseq_db_diff(struct selfseq_db *out, const struct selfseq_
 	for (r = SS_ID_FIRST; r < a->n; r++)
 		for (c = SS_ID_FIRST; c < a->n; c++) {
 			uint32_t call = a->calls[r], prev = a->calls[c];
-			uint32_t v = ss_cell_get(a->cells + ((size_t)r * a->cap + c) * a->cw, a->cw);
+			uint32_t v = ss_db_cell_minus(a, r, c, b);
 
-			v &= ~ss_cell_get(b->cells + ((size_t)b->ids[call] * b->cap + b->ids[prev]) *
-							     b->cw, b->cw);
 			if (!v)
 				continue;
 			err = ss_db_intern(out, call);
