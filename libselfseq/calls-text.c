@@ -19,13 +19,14 @@
 
 #include "core/deps.h"
 
-enum { C_OTHER, C_DIGIT, C_BLANK, C_NL };
+/* Byte classes: the decoder counts no lines, so a newline is a blank like any other. */
+enum { C_OTHER, C_DIGIT, C_BLANK };
 
 static const unsigned char cls[256] = {
 	['0'] = C_DIGIT, ['1'] = C_DIGIT, ['2'] = C_DIGIT, ['3'] = C_DIGIT, ['4'] = C_DIGIT,
 	['5'] = C_DIGIT, ['6'] = C_DIGIT, ['7'] = C_DIGIT, ['8'] = C_DIGIT, ['9'] = C_DIGIT,
 	[' '] = C_BLANK, ['\t'] = C_BLANK, ['\r'] = C_BLANK, ['\v'] = C_BLANK, ['\f'] = C_BLANK,
-	['\n'] = C_NL,
+	['\n'] = C_BLANK,
 };
 
 #define ONES 0x0101010101010101ull
