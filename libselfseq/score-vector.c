@@ -32,23 +32,20 @@
 /* -1: not probed yet; 0: scalar; 1: vector. Racing first callers store the same value. */
 static int ss_vector_state = -1;
 
-static int ss_vector_probe(void)
-{
-	const char *off = getenv("SELFSEQ_NO_SIMD");
-	int on;
-
-	__builtin_cpu_init();
-	on = __builtin_cpu_supports("avx512f") && !(off && *off && *off != '0');
-	__atomic_store_n(&ss_vector_state, on, __ATOMIC_RELAXED);
-	return on;
-}
-
 int selfseq__score_vector_set(int on)
 {
 	__builtin_cpu_init();
 	on = on && __builtin_cpu_supports("avx512f");
 	__atomic_store_n(&ss_vector_state, on, __ATOMIC_RELAXED);
 	return on;
+}
+
+/* The first score: the CPU decides, unless SELFSEQ_NO_SIMD says no. */
+static int ss_vector_probe(void)
+{
+	const char *off = getenv("SELFSEQ_NO_SIMD");
+
+	return selfseq__score_vector_set(!(off && *off && *off != '0'));
 }
 
 /* A block with anomalous calls: count them in call order (rare in normal traces). */
@@ -110,11 +107,9 @@ static SS_VTARGET SS_ALWAYS_INLINE int ss_vector_score_k(const struct selfseq_db
 	uint64_t mism = 0, anom = 0;
 	size_t done = 0;
 
-	lfc.head = lfc.cnt = lfc.max = 0;
-	lfc.frame = s->max_lfc;
+	ss_lfc_track_init(&lfc, s->max_lfc);
 	while (done < n) {
 		uint32_t m = n - done > SS_VCHUNK ? SS_VCHUNK : (uint32_t)(n - done), i;
-
 		__mmask16 bad = 0;
 
 		for (i = 0; i < m; i += 16) {
@@ -172,7 +167,7 @@ static SS_VTARGET SS_ALWAYS_INLINE int ss_vector_score_k(const struct selfseq_db
 	}
 	s->mismatches = mism;
 	s->anomalous_calls = anom;
-	s->max_lfc = lfc.frame ? lfc.max : 0;
+	s->max_lfc = ss_lfc_track_max(&lfc);
 	return 1;
 }
 

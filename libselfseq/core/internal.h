@@ -134,6 +134,18 @@ struct ss_lfc_track {
 	uint32_t head, cnt, max, frame;
 };
 
+static SS_ALWAYS_INLINE void ss_lfc_track_init(struct ss_lfc_track *t, uint32_t frame)
+{
+	t->head = t->cnt = t->max = 0;
+	t->frame = frame;
+}
+
+/* The highest count reached; 0 without a frame. */
+static SS_ALWAYS_INLINE uint32_t ss_lfc_track_max(const struct ss_lfc_track *t)
+{
+	return t->frame ? t->max : 0;
+}
+
 /* An anomalous call at @pos: drop those that left the frame, count this one. */
 static SS_ALWAYS_INLINE void ss_lfc_track_hit(struct ss_lfc_track *t, uint32_t pos)
 {

@@ -163,8 +163,7 @@ static SS_ALWAYS_INLINE void ss_score_ids(const struct selfseq_db *db, const uin
 	size_t done = 0;
 	uint32_t i, m, d;
 
-	lfc.head = lfc.cnt = lfc.max = 0;
-	lfc.frame = s->max_lfc;
+	ss_lfc_track_init(&lfc, s->max_lfc);
 	for (i = 0; i < k; i++)
 		buf[i] = SS_ID_START;
 	while (done < n) {
@@ -192,7 +191,7 @@ static SS_ALWAYS_INLINE void ss_score_ids(const struct selfseq_db *db, const uin
 	}
 	s->mismatches = mism;
 	s->anomalous_calls = anom;
-	s->max_lfc = lfc.frame ? lfc.max : 0;
+	s->max_lfc = ss_lfc_track_max(&lfc);
 }
 
 /* Constant-k instances for the paper's windows 5, 6, 11 and pH's 9; others share one per width. */
