@@ -54,7 +54,6 @@ struct ss_handoff {
 	unsigned head, count;	/* filled batches: batch[head] .. (count of them) */
 	int done;		/* the reader has nothing more */
 	struct ss_batch *cur;	/* the one the reader fills (not in the queue) */
-	unsigned cur_index;
 	uint64_t events_ended;
 };
 
@@ -64,9 +63,8 @@ static void ss_take_free(struct ss_handoff *h)
 	pthread_mutex_lock(&h->lock);
 	while (h->count == SS_BATCHES - 1)
 		pthread_cond_wait(&h->cond, &h->lock);
-	h->cur_index = (h->head + h->count) % SS_BATCHES;
+	h->cur = &h->batch[(h->head + h->count) % SS_BATCHES];
 	pthread_mutex_unlock(&h->lock);
-	h->cur = &h->batch[h->cur_index];
 	h->cur->n = 0;
 	h->cur->used = 0;
 }
@@ -224,7 +222,7 @@ void ss_handoff_event_end(struct ss_handoff *h)
 	struct ss_batch *b = h->cur;
 
 	/* An event without SYSCALL records adds no call: nothing to drain for it. */
-	if (b->n && !b->rec[b->n - 1].event_end)
+	if (b->n)
 		b->rec[b->n - 1].event_end = 1;
 }
 

@@ -36,12 +36,15 @@ static struct ss_lines *ss_lines_for(auparse_state_t *au, struct ss_lines *lines
 	return NULL;
 }
 
-static void ss_warn_record(struct ss_app *a, const char *file, unsigned line, enum ss_skip why,
+/* Count a skipped SYSCALL record, and name it on stderr up to --warn-max of a kind. */
+static void ss_skip_record(struct ss_app *a, const char *file, unsigned line, enum ss_skip why,
 			   const char *field)
 {
-	if (a->skipped[why] > a->o.warn_max)
+	uint64_t seen = a->skipped[why]++;
+
+	if (seen > a->o.warn_max)
 		return;
-	if (a->skipped[why] == a->o.warn_max) {
+	if (seen == a->o.warn_max) {
 		fprintf(stderr, "selfseq-audit: more records skipped as %s, not shown\n",
 			ss_skip_name(why));
 		return;
@@ -75,18 +78,15 @@ void ss_pipeline_syscall_text(struct ss_app *a, const char *text, const au_event
 			field = NULL;
 		}
 	}
-	if (why != SS_SKIP_NONE) {
-		ss_warn_record(a, file, line, why, field);
-		a->skipped[why]++;
-	}
+	if (why != SS_SKIP_NONE)
+		ss_skip_record(a, file, line, why, field);
 }
 
 void ss_pipeline_syscall_skip(struct ss_app *a, const char *file, unsigned line,
 			      enum ss_skip why, const char *field)
 {
 	a->syscall_records++;
-	ss_warn_record(a, file, line, why, field);
-	a->skipped[why]++;
+	ss_skip_record(a, file, line, why, field);
 }
 
 /* The SYSCALL record under @au's cursor, here and now. */
