@@ -67,53 +67,39 @@ static void numbers(void **state)
 	assert_int_equal(r.used, 4);
 }
 
+/* Decode @text and check the error, the numbers stored and where decoding stopped. */
+static void expect(const char *text, uint32_t limit, size_t cap, int err, size_t n, size_t used)
+{
+	struct result r = decode(text, limit, cap);
+
+	assert_int_equal(r.err, err);
+	assert_int_equal(r.n, n);
+	assert_int_equal(r.used, used);
+}
+
 static void errors(void **state)
 {
 	uint32_t calls[4];
 	size_t n, used;
-	struct result r;
 	(void)state;
 
 	/* A bad token stops decoding at its first byte; the numbers before it are kept. */
-	r = decode("1 2x 3", 0, 64);
-	assert_int_equal(r.err, -EBADMSG);
-	assert_int_equal(r.n, 1);
-	assert_int_equal(r.used, 2);
-	r = decode("5 -6", 0, 64);
-	assert_int_equal(r.err, -EBADMSG);
-	assert_int_equal(r.used, 2);
-	r = decode("+5", 0, 64);
-	assert_int_equal(r.err, -EBADMSG);
-	assert_int_equal(r.used, 0);
-	r = decode("1,2", 0, 64);
-	assert_int_equal(r.err, -EBADMSG);
-	assert_int_equal(r.n, 0);
+	expect("1 2x 3", 0, 64, -EBADMSG, 1, 2);
+	expect("5 -6", 0, 64, -EBADMSG, 1, 2);
+	expect("+5", 0, 64, -EBADMSG, 0, 0);
+	expect("1,2", 0, 64, -EBADMSG, 0, 0);
 	/* A NUL byte is a bad token, not the end of the text. */
 	assert_int_equal(selfseq_calls_decode("1 \0 2", 5, 0, calls, 4, &n, &used), -EBADMSG);
 	assert_int_equal(n, 1);
 	assert_int_equal(used, 2);
 	/* Numbers must be below the limit, and fit 32 bits when there is none. */
-	r = decode("5 400 7", 300, 64);
-	assert_int_equal(r.err, -ERANGE);
-	assert_int_equal(r.n, 1);
-	assert_int_equal(r.used, 2);
-	r = decode("299 300", 300, 64);
-	assert_int_equal(r.err, -ERANGE);
-	assert_int_equal(r.used, 4);
-	r = decode("1 4294967296", 0, 64);
-	assert_int_equal(r.err, -ERANGE);
-	assert_int_equal(r.used, 2);
-	r = decode("1 123456789012345678901234567890 2", 0, 64);
-	assert_int_equal(r.err, -ERANGE);
-	assert_int_equal(r.used, 2);
+	expect("5 400 7", 300, 64, -ERANGE, 1, 2);
+	expect("299 300", 300, 64, -ERANGE, 1, 4);
+	expect("1 4294967296", 0, 64, -ERANGE, 1, 2);
+	expect("1 123456789012345678901234567890 2", 0, 64, -ERANGE, 1, 2);
 	/* A full output stops at the first number without room. */
-	r = decode("1 2 3", 0, 2);
-	assert_int_equal(r.err, -ENOSPC);
-	assert_int_equal(r.n, 2);
-	assert_int_equal(r.used, 4);
-	r = decode("1 2   ", 0, 2);
-	assert_int_equal(r.err, 0);
-	assert_int_equal(r.n, 2);
+	expect("1 2 3", 0, 2, -ENOSPC, 2, 4);
+	expect("1 2   ", 0, 2, 0, 2, 6);
 	/* Pointers: an empty text may be NULL, anything else may not. */
 	assert_int_equal(selfseq_calls_decode(NULL, 0, 0, NULL, 0, &n, &used), 0);
 	assert_int_equal(n, 0);
